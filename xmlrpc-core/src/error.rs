@@ -31,7 +31,12 @@ pub struct Error {
 impl Error {
     /// Builds an error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, path: String::new(), message: message.into(), position: None }
+        Error {
+            kind,
+            path: String::new(),
+            message: message.into(),
+            position: None,
+        }
     }
     /// The category of the error.
     pub fn kind(&self) -> ErrorKind {

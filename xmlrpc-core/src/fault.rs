@@ -33,7 +33,10 @@ impl Fault {
 
     /// Builds a fault from a code and a message.
     pub fn new(code: i32, string: impl Into<String>) -> Self {
-        Fault { code, string: string.into() }
+        Fault {
+            code,
+            string: string.into(),
+        }
     }
 }
 

@@ -11,7 +11,11 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_depth: 64, max_params: 10_000, max_method_name: 256 }
+        Limits {
+            max_depth: 64,
+            max_params: 10_000,
+            max_method_name: 256,
+        }
     }
 }
 
@@ -27,6 +31,9 @@ pub struct EncodeOptions {
 
 impl Default for EncodeOptions {
     fn default() -> Self {
-        EncodeOptions { allow_nil: true, extension_namespace: false }
+        EncodeOptions {
+            allow_nil: true,
+            extension_namespace: false,
+        }
     }
 }

@@ -21,14 +21,19 @@ pub struct Params<'a> {
 #[derive(Debug, Clone)]
 enum ParamsInner<'a> {
     #[allow(dead_code)]
-    Xml { doc: &'a [u8], spans: Vec<(usize, usize)> },
+    Xml {
+        doc: &'a [u8],
+        spans: Vec<(usize, usize)>,
+    },
     Values(std::borrow::Cow<'a, [Value]>),
 }
 
 impl<'a> Params<'a> {
     /// Parameters held as values.
     pub fn from_values(values: impl Into<std::borrow::Cow<'a, [Value]>>) -> Self {
-        Params { inner: ParamsInner::Values(values.into()) }
+        Params {
+            inner: ParamsInner::Values(values.into()),
+        }
     }
     /// How many parameters the call has.
     pub fn len(&self) -> usize {
