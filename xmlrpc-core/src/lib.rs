@@ -20,5 +20,5 @@ pub use signature::{type_name_of, MethodInfo};
 pub use value::{from_value, to_value, Map, Value};
 pub use xml::{
     encode_value, read_call, read_response, read_response_value, write_call, write_call_encoded,
-    write_fault, write_response, EncodedValue,
+    write_fault, write_multicall_call, write_multicall_response, write_response, EncodedValue,
 };

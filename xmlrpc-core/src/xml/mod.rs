@@ -74,3 +74,20 @@ pub fn read_response_value(body: &[u8], limits: &Limits) -> Result<Result<Value,
     let _ = (body, limits);
     todo!()
 }
+
+/// Writes the `methodResponse` of `system.multicall`: per entry `[result]` or a
+/// `{faultCode, faultString}` struct.
+pub fn write_multicall_response(results: &[Result<EncodedValue, Fault>], out: &mut Vec<u8>) {
+    let _ = (results, out);
+    todo!()
+}
+
+/// Writes a `system.multicall` `methodCall` from `(methodName, params)` entries.
+pub fn write_multicall_call<'a>(
+    calls: impl IntoIterator<Item = (&'a str, &'a [EncodedValue])>,
+    out: &mut Vec<u8>,
+) {
+    let _ = out;
+    for _ in calls {}
+    todo!()
+}
