@@ -1,0 +1,301 @@
+//! Builder-style configuration of a [`Server`].
+
+use std::{fmt, future::Future, sync::Arc, time::Duration};
+
+use serde::Serialize;
+use xmlrpc_core::{EncodeOptions, Fault, Limits, Value};
+
+use crate::{
+    config::{Config, Overload},
+    method::{self, Fallback, FromParams, Functions, Method},
+    router::Router,
+    server::{Inner, Server},
+    system::System,
+    Service,
+};
+
+/// Why a configuration cannot be built.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Two methods claim the same wire name.
+    DuplicateMethod(String),
+    /// A setting is out of range; the message names it.
+    InvalidConfig(&'static str),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::DuplicateMethod(name) => {
+                write!(f, "the method name '{name}' is registered twice")
+            }
+            BuildError::InvalidConfig(what) => write!(f, "invalid server setting: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// Configures a [`Server`]: limits, overload policy, timeouts, and the methods it answers.
+///
+/// Defaults: 16 workers, as many pending, `Overload::Block`, 1 MiB requests, paths `/` and
+/// `/RPC2`, nil allowed, 1024 connections, 10 s header timeout, 30 s body timeout, 60 s
+/// idle timeout, no call timeout, gzip above 1400 bytes, introspection, multicall (1000
+/// entries) and `system.getCapabilities` on, 30 s shutdown deadline.
+pub struct ServerBuilder {
+    config: Config,
+    max_pending_set: bool,
+    mounts: Vec<(Option<String>, Arc<dyn Service>)>,
+    functions: Functions,
+    fallback: Option<Fallback>,
+}
+
+impl ServerBuilder {
+    pub(crate) fn new() -> Self {
+        ServerBuilder {
+            config: Config {
+                max_workers: 16,
+                max_pending: 16,
+                overload: Overload::Block,
+                max_request_size: 1 << 20,
+                rpc_paths: vec!["/".into(), "/RPC2".into()],
+                encode: EncodeOptions::default(),
+                limits: Limits::default(),
+                max_connections: 1024,
+                header_read_timeout: Duration::from_secs(10),
+                body_read_timeout: Duration::from_secs(30),
+                idle_timeout: Duration::from_secs(60),
+                call_timeout: None,
+                gzip_threshold: Some(1400),
+                introspection: true,
+                multicall: true,
+                capabilities: true,
+                max_multicall: 1000,
+                shutdown_timeout: Duration::from_secs(30),
+                runtime_threads: None,
+            },
+            max_pending_set: false,
+            mounts: Vec::new(),
+            functions: Functions::default(),
+            fallback: None,
+        }
+    }
+
+    /// Most requests executing at once (at least 1). `max_pending` follows it unless set.
+    pub fn max_workers(mut self, n: usize) -> Self {
+        self.config.max_workers = n;
+        self
+    }
+
+    /// Most requests admitted and waiting for a worker (0 allowed); default `max_workers`.
+    pub fn max_pending(mut self, n: usize) -> Self {
+        self.config.max_pending = n;
+        self.max_pending_set = true;
+        self
+    }
+
+    /// What happens beyond `max_workers + max_pending` requests.
+    pub fn overload(mut self, policy: Overload) -> Self {
+        self.config.overload = policy;
+        self
+    }
+
+    /// Largest request body in bytes, after decoding gzip (413 beyond it).
+    pub fn max_request_size(mut self, bytes: usize) -> Self {
+        self.config.max_request_size = bytes;
+        self
+    }
+
+    /// The paths that serve XML-RPC (exact match); an empty list accepts every path.
+    pub fn rpc_paths<I, S>(mut self, paths: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.config.rpc_paths = paths.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Whether results may contain `<nil/>` (default true); when false a `None` result is
+    /// an internal-error fault.
+    pub fn allow_nil(mut self, allow: bool) -> Self {
+        self.config.encode.allow_nil = allow;
+        self
+    }
+
+    /// Write the extensions as `<ex:i8>` / `<ex:nil/>` instead of `<i8>` / `<nil/>`
+    /// (default false). Input accepts both always.
+    pub fn extension_namespace(mut self, namespaced: bool) -> Self {
+        self.config.encode.extension_namespace = namespaced;
+        self
+    }
+
+    /// Decode limits for request documents (nesting depth, parameter count, name length).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.config.limits = limits;
+        self
+    }
+
+    /// Most connections open at once; beyond it the server stops accepting until one closes.
+    pub fn max_connections(mut self, n: usize) -> Self {
+        self.config.max_connections = n;
+        self
+    }
+
+    /// Longest time from the first byte of a request to the end of its headers.
+    pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.header_read_timeout = timeout;
+        self
+    }
+
+    /// Longest time to receive a request body (408 and close beyond it).
+    pub fn body_read_timeout(mut self, timeout: Duration) -> Self {
+        self.config.body_read_timeout = timeout;
+        self
+    }
+
+    /// How long a keep-alive connection may sit without traffic and without a call running.
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.config.idle_timeout = timeout;
+        self
+    }
+
+    /// Longest time one call may run; beyond it the call is dropped and answered with an
+    /// internal-error fault. `None` (default) lets calls run as long as they need.
+    pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.config.call_timeout = timeout;
+        self
+    }
+
+    /// Responses larger than this many bytes are gzip-encoded for clients that accept gzip;
+    /// `None` never compresses. Default 1400.
+    pub fn gzip_threshold(mut self, bytes: Option<usize>) -> Self {
+        self.config.gzip_threshold = bytes;
+        self
+    }
+
+    /// Serve `system.listMethods`, `system.methodHelp`, `system.methodSignature` (default on).
+    pub fn introspection(mut self, on: bool) -> Self {
+        self.config.introspection = on;
+        self
+    }
+
+    /// Serve `system.multicall` (default on).
+    pub fn multicall(mut self, on: bool) -> Self {
+        self.config.multicall = on;
+        self
+    }
+
+    /// Most entries in one `system.multicall` (default 1000).
+    pub fn max_multicall(mut self, n: usize) -> Self {
+        self.config.max_multicall = n;
+        self
+    }
+
+    /// Serve `system.getCapabilities` (default on).
+    pub fn capabilities(mut self, on: bool) -> Self {
+        self.config.capabilities = on;
+        self
+    }
+
+    /// Default deadline of a graceful shutdown (see [`crate::ServerHandle::shutdown`]).
+    pub fn shutdown_timeout(mut self, timeout: Duration) -> Self {
+        self.config.shutdown_timeout = timeout;
+        self
+    }
+
+    /// Worker threads of the runtime [`Server::run`] builds (default: one per core).
+    pub fn runtime_threads(mut self, n: usize) -> Self {
+        self.config.runtime_threads = Some(n);
+        self
+    }
+
+    /// Mounts a service under the names it gives its methods.
+    pub fn service(mut self, service: impl Service) -> Self {
+        self.mounts.push((None, Arc::new(service)));
+        self
+    }
+
+    /// Mounts a service under `namespace.` (`service_at("math", svc)` answers `math.add`).
+    pub fn service_at(mut self, namespace: impl Into<String>, service: impl Service) -> Self {
+        self.mounts
+            .push((Some(namespace.into()), Arc::new(service)));
+        self
+    }
+
+    /// Registers an async function with typed parameters:
+    /// `.method("add", |(a, b): (i32, i32)| async move { Ok::<_, Fault>(a + b) })`.
+    pub fn method<P, F, Fut, R, E>(self, name: impl Into<String>, f: F) -> Self
+    where
+        P: FromParams,
+        F: Fn(P) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, E>> + Send + 'static,
+        R: Serialize,
+        E: Into<Fault>,
+    {
+        self.register(Method::new(name, f))
+    }
+
+    /// Registers a blocking function with typed parameters; it runs on the blocking pool.
+    pub fn method_sync<P, F, R, E>(self, name: impl Into<String>, f: F) -> Self
+    where
+        P: FromParams,
+        F: Fn(P) -> Result<R, E> + Send + Sync + 'static,
+        R: Serialize,
+        E: Into<Fault>,
+    {
+        self.register(Method::sync(name, f))
+    }
+
+    /// Registers a function built with [`Method`] (to give help text and signatures).
+    pub fn register(mut self, method: Method) -> Self {
+        self.functions.push(method);
+        self
+    }
+
+    /// Answers calls of names no method claims: `f(name, params)`. Without a fallback they
+    /// get fault -32601.
+    pub fn fallback<F, Fut, R, E>(mut self, f: F) -> Self
+    where
+        F: Fn(String, Vec<Value>) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R, E>> + Send + 'static,
+        R: Serialize,
+        E: Into<Fault>,
+    {
+        self.fallback = Some(method::fallback(f));
+        self
+    }
+
+    /// Checks the configuration and the method table.
+    pub fn build(mut self) -> Result<Server, BuildError> {
+        if self.config.max_workers == 0 {
+            return Err(BuildError::InvalidConfig("max_workers must be at least 1"));
+        }
+        if self.config.max_connections == 0 {
+            return Err(BuildError::InvalidConfig(
+                "max_connections must be at least 1",
+            ));
+        }
+        if !self.max_pending_set {
+            self.config.max_pending = self.config.max_workers;
+        }
+        let mut mounts = self.mounts;
+        if !self.functions.is_empty() {
+            mounts.push((None, Arc::new(self.functions)));
+        }
+        let router = Router::build(mounts, &System::enabled(&self.config), self.fallback)?;
+        Ok(Server {
+            inner: Arc::new(Inner::new(self.config, router)),
+        })
+    }
+}
+
+impl fmt::Debug for ServerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerBuilder")
+            .field("config", &self.config)
+            .field("services", &self.mounts.len())
+            .finish()
+    }
+}

@@ -1,0 +1,286 @@
+//! One connection: hyper's HTTP/1.1 state machine over an IO that enforces the header-read
+//! and idle timeouts, with graceful shutdown.
+
+use std::{
+    future::Future,
+    io,
+    pin::Pin,
+    sync::{Arc, Mutex},
+    task::{ready, Context, Poll},
+    time::Duration,
+};
+
+use hyper::{server::conn::http1, service::service_fn};
+use hyper_util::rt::TokioIo;
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    sync::{watch, OwnedSemaphorePermit},
+    time::{Instant, Sleep},
+};
+
+use crate::{
+    http::{handle, Reply},
+    running::stopping,
+    server::Inner,
+    stats::GaugeGuard,
+};
+
+/// The connection ends without a response (overload policy `Close`, broken body).
+#[derive(Debug)]
+struct Closed;
+
+impl std::fmt::Display for Closed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection closed without a response")
+    }
+}
+
+impl std::error::Error for Closed {}
+
+/// Serves one accepted connection until it ends, the server shuts down, or a timeout hits.
+pub(crate) async fn serve<IO>(
+    inner: Arc<Inner>,
+    io: IO,
+    mut shutdown: watch::Receiver<Option<std::time::Instant>>,
+    _slot: OwnedSemaphorePermit,
+) where
+    IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let _open = GaugeGuard::enter(&inner.stats.connections_open);
+    inner
+        .stats
+        .connections_total
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let state = Arc::new(ConnState::new(
+        inner.config.header_read_timeout,
+        inner.config.idle_timeout,
+    ));
+    let io = TokioIo::new(TimedIo::new(io, state.clone()));
+    let service = {
+        let inner = inner.clone();
+        service_fn(move |req| {
+            let busy = Busy::enter(state.clone());
+            let inner = inner.clone();
+            async move {
+                let reply = handle(&inner, req, true).await;
+                drop(busy);
+                match reply {
+                    Reply::Response(response) => Ok(response),
+                    Reply::Close => Err(Closed),
+                }
+            }
+        })
+    };
+    let conn = http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(io, service);
+    tokio::pin!(conn);
+    tokio::select! {
+        result = conn.as_mut() => {
+            if let Err(e) = result {
+                tracing::debug!("connection ended: {e}");
+            }
+        }
+        _ = stopping(&mut shutdown) => {
+            // Finish the request in flight (if any), then close.
+            conn.as_mut().graceful_shutdown();
+            if let Err(e) = conn.await {
+                tracing::debug!("connection ended during shutdown: {e}");
+            }
+        }
+    }
+}
+
+/// Timing state shared by the IO wrapper and the requests of one connection.
+struct ConnState {
+    header_timeout: Duration,
+    idle_timeout: Duration,
+    times: Mutex<Times>,
+}
+
+struct Times {
+    /// A request is being handled: no IO deadline (the body has its own timeout).
+    busy: bool,
+    /// When the first byte of the next request's head arrived.
+    head_started: Option<Instant>,
+    last_activity: Instant,
+}
+
+impl ConnState {
+    fn new(header_timeout: Duration, idle_timeout: Duration) -> Self {
+        ConnState {
+            header_timeout,
+            idle_timeout,
+            times: Mutex::new(Times {
+                busy: false,
+                head_started: None,
+                last_activity: Instant::now(),
+            }),
+        }
+    }
+
+    fn times(&self) -> std::sync::MutexGuard<'_, Times> {
+        self.times.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn on_read(&self) {
+        let now = Instant::now();
+        let mut times = self.times();
+        times.last_activity = now;
+        if !times.busy && times.head_started.is_none() {
+            times.head_started = Some(now);
+        }
+    }
+
+    fn on_write(&self) {
+        self.times().last_activity = Instant::now();
+    }
+
+    fn deadline(&self) -> Option<Instant> {
+        let times = self.times();
+        if times.busy {
+            None
+        } else if let Some(started) = times.head_started {
+            Some(started + self.header_timeout)
+        } else {
+            Some(times.last_activity + self.idle_timeout)
+        }
+    }
+}
+
+/// Marks the connection busy while a request is handled.
+struct Busy(Arc<ConnState>);
+
+impl Busy {
+    fn enter(state: Arc<ConnState>) -> Self {
+        {
+            let mut times = state.times();
+            times.busy = true;
+            times.head_started = None;
+        }
+        Busy(state)
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        let mut times = self.0.times();
+        times.busy = false;
+        times.last_activity = Instant::now();
+    }
+}
+
+/// An IO that fails with `TimedOut` when it waits past the connection's deadline.
+struct TimedIo<IO> {
+    io: IO,
+    state: Arc<ConnState>,
+    timer: Option<(Instant, Pin<Box<Sleep>>)>,
+}
+
+impl<IO> TimedIo<IO> {
+    fn new(io: IO, state: Arc<ConnState>) -> Self {
+        TimedIo {
+            io,
+            state,
+            timer: None,
+        }
+    }
+
+    /// Called whenever the IO would wait: arms the timer for the current deadline and
+    /// reports `TimedOut` once it has passed.
+    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        loop {
+            let Some(deadline) = self.state.deadline() else {
+                return Poll::Pending;
+            };
+            match &mut self.timer {
+                Some((armed, sleep)) if *armed == deadline => {
+                    ready!(sleep.as_mut().poll(cx));
+                    // The deadline may have moved while the timer ran; look again.
+                    if self.state.deadline() == Some(deadline) {
+                        return Poll::Ready(io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            "connection timed out (header read or idle)",
+                        ));
+                    }
+                }
+                Some((armed, sleep)) => {
+                    *armed = deadline;
+                    sleep.as_mut().reset(deadline);
+                }
+                None => self.timer = Some((deadline, Box::pin(tokio::time::sleep_until(deadline)))),
+            }
+        }
+    }
+}
+
+impl<IO: AsyncRead + Unpin> AsyncRead for TimedIo<IO> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before {
+                    this.state.on_read();
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.poll_deadline(cx).map(Err),
+        }
+    }
+}
+
+impl<IO: AsyncWrite + Unpin> AsyncWrite for TimedIo<IO> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_write(cx, buf) {
+            Poll::Ready(Ok(n)) => {
+                this.state.on_write();
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.poll_deadline(cx).map(Err),
+        }
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_write_vectored(cx, bufs) {
+            Poll::Ready(Ok(n)) => {
+                this.state.on_write();
+                Poll::Ready(Ok(n))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.poll_deadline(cx).map(Err),
+        }
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.io).poll_flush(cx) {
+            Poll::Pending => this.poll_deadline(cx).map(Err),
+            other => other,
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}

@@ -1,0 +1,78 @@
+//! Counters of a running server and their snapshot.
+
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
+
+/// A snapshot of a server's counters, from [`Server::stats`](crate::Server::stats).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Stats {
+    /// Requests executing now (holding a worker).
+    pub active: usize,
+    /// Requests admitted and waiting for a worker (including those `Overload::Block` holds
+    /// beyond `max_pending`).
+    pub queued: usize,
+    /// Calls answered with a result (a multicall counts once).
+    pub completed: u64,
+    /// Calls answered with a fault: the handler's own, a panic, a decode error, an unknown
+    /// method, a call timeout.
+    pub errored: u64,
+    /// Requests rejected by `Overload::Close`.
+    pub rejected_close: u64,
+    /// Requests rejected by `Overload::Fault`.
+    pub rejected_fault: u64,
+    /// Requests rejected by `Overload::Http503`.
+    pub rejected_503: u64,
+    /// Requests refused at the HTTP level (4xx: method, path, length, size, encoding, timeout).
+    pub http_errors: u64,
+    /// Connections open now.
+    pub connections_open: usize,
+    /// Connections accepted since start.
+    pub connections_total: u64,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub active: AtomicUsize,
+    pub queued: AtomicUsize,
+    pub completed: AtomicU64,
+    pub errored: AtomicU64,
+    pub rejected_close: AtomicU64,
+    pub rejected_fault: AtomicU64,
+    pub rejected_503: AtomicU64,
+    pub http_errors: AtomicU64,
+    pub connections_open: AtomicUsize,
+    pub connections_total: AtomicU64,
+}
+
+impl Counters {
+    pub fn snapshot(&self) -> Stats {
+        Stats {
+            active: self.active.load(Relaxed),
+            queued: self.queued.load(Relaxed),
+            completed: self.completed.load(Relaxed),
+            errored: self.errored.load(Relaxed),
+            rejected_close: self.rejected_close.load(Relaxed),
+            rejected_fault: self.rejected_fault.load(Relaxed),
+            rejected_503: self.rejected_503.load(Relaxed),
+            http_errors: self.http_errors.load(Relaxed),
+            connections_open: self.connections_open.load(Relaxed),
+            connections_total: self.connections_total.load(Relaxed),
+        }
+    }
+}
+
+/// Decrements a gauge when dropped, so a cancelled request never leaves it high.
+pub(crate) struct GaugeGuard<'a>(&'a AtomicUsize);
+
+impl<'a> GaugeGuard<'a> {
+    pub fn enter(gauge: &'a AtomicUsize) -> Self {
+        gauge.fetch_add(1, Relaxed);
+        GaugeGuard(gauge)
+    }
+}
+
+impl Drop for GaugeGuard<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Relaxed);
+    }
+}

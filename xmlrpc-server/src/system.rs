@@ -1,0 +1,266 @@
+//! The built-in `system.*` methods: introspection, capabilities and multicall.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use xmlrpc_core::{Fault, MethodInfo, Params, Value};
+
+use crate::{
+    config::Config,
+    method::encode_result,
+    router::{guarded, Router},
+    CallContext, CallResult,
+};
+
+/// A built-in method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum System {
+    ListMethods,
+    MethodHelp,
+    MethodSignature,
+    Multicall,
+    GetCapabilities,
+}
+
+impl System {
+    /// The built-ins the configuration enables, in the order they are listed.
+    pub fn enabled(config: &Config) -> Vec<System> {
+        let mut list = Vec::new();
+        if config.introspection {
+            list.extend([
+                System::ListMethods,
+                System::MethodHelp,
+                System::MethodSignature,
+            ]);
+        }
+        if config.multicall {
+            list.push(System::Multicall);
+        }
+        if config.capabilities {
+            list.push(System::GetCapabilities);
+        }
+        list
+    }
+
+    pub fn info(self) -> MethodInfo {
+        let (name, signature, help): (&str, &[&str], &str) = match self {
+            System::ListMethods => (
+                "system.listMethods",
+                &["array"],
+                "Returns the names of all methods this server answers.",
+            ),
+            System::MethodHelp => (
+                "system.methodHelp",
+                &["string", "string"],
+                "Returns the help text of the named method.",
+            ),
+            System::MethodSignature => (
+                "system.methodSignature",
+                &["array", "string"],
+                "Returns the signatures of the named method (return type first), or \"undef\".",
+            ),
+            System::Multicall => (
+                "system.multicall",
+                &["array", "array"],
+                "Runs an array of {methodName, params} calls in order; answers per call \
+                 [result] or a {faultCode, faultString} struct.",
+            ),
+            System::GetCapabilities => (
+                "system.getCapabilities",
+                &["struct"],
+                "Returns the specifications this server implements.",
+            ),
+        };
+        MethodInfo {
+            name: name.to_string(),
+            signatures: Some(vec![signature.iter().map(|s| s.to_string()).collect()]),
+            help: help.to_string(),
+        }
+    }
+
+    /// Answers every built-in except multicall, which the request level runs.
+    pub fn call(
+        self,
+        router: &Router,
+        config: &Config,
+        params: &Params<'_>,
+        ctx: &CallContext,
+    ) -> CallResult {
+        match self {
+            System::ListMethods => {
+                no_params(params)?;
+                let mut names: Vec<&str> = router.infos().iter().map(|i| &*i.name).collect();
+                names.sort_unstable();
+                encode_result(&names, &ctx.encode)
+            }
+            System::MethodHelp => {
+                let info = named_method(router, params)?;
+                encode_result(&info.help, &ctx.encode)
+            }
+            System::MethodSignature => {
+                let info = named_method(router, params)?;
+                match &info.signatures {
+                    Some(signatures) => encode_result(signatures, &ctx.encode),
+                    None => encode_result("undef", &ctx.encode),
+                }
+            }
+            System::GetCapabilities => {
+                no_params(params)?;
+                encode_result(&capabilities(config), &ctx.encode)
+            }
+            System::Multicall => Err(Fault::new(
+                Fault::INVALID_REQUEST,
+                "system.multicall cannot be called inside system.multicall",
+            )),
+        }
+    }
+}
+
+fn no_params(params: &Params<'_>) -> Result<(), Fault> {
+    if params.is_empty() {
+        Ok(())
+    } else {
+        Err(Fault::new(
+            Fault::INVALID_PARAMS,
+            format!("expected no parameters, got {}", params.len()),
+        ))
+    }
+}
+
+fn named_method<'r>(router: &'r Router, params: &Params<'_>) -> Result<&'r MethodInfo, Fault> {
+    let mut args = params.args();
+    let name: String = args.required("name").map_err(|e| e.to_fault())?;
+    args.finish("1").map_err(|e| e.to_fault())?;
+    router.info(&name).ok_or_else(|| {
+        Fault::new(
+            Fault::METHOD_NOT_FOUND,
+            format!("method '{name}' not found"),
+        )
+    })
+}
+
+#[derive(Serialize)]
+struct Spec {
+    #[serde(rename = "specUrl")]
+    spec_url: &'static str,
+    #[serde(rename = "specVersion")]
+    spec_version: i32,
+}
+
+fn capabilities(config: &Config) -> BTreeMap<&'static str, Spec> {
+    let mut caps = BTreeMap::new();
+    caps.insert(
+        "xmlrpc",
+        Spec {
+            spec_url: "http://www.xmlrpc.com/spec",
+            spec_version: 1,
+        },
+    );
+    caps.insert(
+        "faults_interop",
+        Spec {
+            spec_url: "http://xmlrpc-epi.sourceforge.net/specs/rfc.fault_codes.php",
+            spec_version: 20010516,
+        },
+    );
+    if config.introspection {
+        caps.insert(
+            "introspection",
+            Spec {
+                spec_url: "http://xmlrpc-c.sourceforge.net/introspection.html",
+                spec_version: 1,
+            },
+        );
+    }
+    if config.multicall {
+        caps.insert(
+            "multicall",
+            Spec {
+                spec_url: "http://www.xmlrpc.com/discuss/msgReader$1208",
+                spec_version: 1,
+            },
+        );
+    }
+    // `<i8>` is always spoken; `<nil/>` only while nil is allowed. Input accepts the `ex:`
+    // namespaced forms too.
+    caps.insert(
+        "i8",
+        Spec {
+            spec_url: "http://ws.apache.org/xmlrpc/types.html",
+            spec_version: 1,
+        },
+    );
+    if config.encode.allow_nil {
+        caps.insert(
+            "nil",
+            Spec {
+                spec_url: "http://ontosys.com/xml-rpc/extensions.php",
+                spec_version: 1,
+            },
+        );
+    }
+    caps
+}
+
+/// Runs `system.multicall`: each entry in order, each failure its own fault, nesting refused.
+/// `Err` is a fault of the whole call (argument not an array of calls, too many entries).
+pub(crate) async fn multicall(
+    inner: &crate::server::Inner,
+    params: Params<'_>,
+    ctx: &CallContext,
+) -> Result<Vec<CallResult>, Fault> {
+    let not_calls = |detail: &str| {
+        Fault::new(
+            Fault::INVALID_PARAMS,
+            format!(
+                "system.multicall expects one array of {{methodName, params}} structs: {detail}"
+            ),
+        )
+    };
+    let mut values = params.to_values().map_err(|e| not_calls(&e.to_string()))?;
+    let calls = match (values.pop(), values.is_empty()) {
+        (Some(Value::Array(calls)), true) => calls,
+        (Some(_), true) => return Err(not_calls("the parameter is not an array")),
+        _ => return Err(not_calls("expected exactly one parameter")),
+    };
+    let max = inner.config.max_multicall;
+    if calls.len() > max {
+        return Err(Fault::new(
+            Fault::INVALID_PARAMS,
+            format!(
+                "system.multicall: {} calls exceed the limit of {max}",
+                calls.len()
+            ),
+        ));
+    }
+    let mut results = Vec::with_capacity(calls.len());
+    for call in calls {
+        let result = match entry(call) {
+            Ok((name, values)) => {
+                guarded(|| inner.dispatch(&name, Params::from_values(values), ctx)).await
+            }
+            Err(fault) => Err(fault),
+        };
+        results.push(result);
+    }
+    Ok(results)
+}
+
+fn entry(call: Value) -> Result<(String, Vec<Value>), Fault> {
+    let bad = || {
+        Fault::new(
+            Fault::INVALID_REQUEST,
+            "a multicall entry must be a struct {methodName: string, params: array}",
+        )
+    };
+    let Value::Struct(mut members) = call else {
+        return Err(bad());
+    };
+    let Some(Value::String(name)) = members.swap_remove("methodName") else {
+        return Err(bad());
+    };
+    match members.swap_remove("params") {
+        Some(Value::Array(params)) => Ok((name, params)),
+        _ => Err(bad()),
+    }
+}
