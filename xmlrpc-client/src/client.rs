@@ -1,37 +1,239 @@
+//! The async [`Client`] and the one path every call takes.
+
+use std::{fmt, future::Future, sync::Arc, time::Duration};
+
+use bytes::Bytes;
 use serde::{de::DeserializeOwned, Serialize};
-use xmlrpc_core::EncodedValue;
+use xmlrpc_core::{EncodeOptions, EncodedValue, Limits, Value};
 
-use crate::{Error, Multicall};
+use crate::{
+    builder::ClientBuilder,
+    transport::{self, Request, Transport},
+    Error, Multicall,
+};
 
-/// An async XML-RPC client; cheap to clone.
-#[derive(Debug, Clone)]
-pub struct Client {}
+/// An async XML-RPC client; cheap to clone (clones share one connection pool).
+///
+/// Calls are never retried: XML-RPC methods need not be idempotent, and after a timeout or
+/// a broken connection the client cannot know whether the server ran the call. Retrying is
+/// the caller's decision; [`Error::is_connect`] and [`Error::is_overload`] mark the cases
+/// where the call certainly did not run.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+/// What clones share.
+pub(crate) struct Inner {
+    pub(crate) transport: Transport,
+    pub(crate) endpoint: String,
+    pub(crate) timeout: Duration,
+    pub(crate) encode: EncodeOptions,
+    pub(crate) limits: Limits,
+    pub(crate) max_response_size: usize,
+    pub(crate) gzip_request_threshold: Option<usize>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Credentials live only in the transport's headers, which are not printed.
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint)
+            .field("timeout", &self.inner.timeout)
+            .finish_non_exhaustive()
+    }
+}
 
 impl Client {
-    /// A client for `url` with default settings.
+    /// A client for `url` with default settings. Understood URLs:
+    /// `http://host:port/path`, `https://...` (feature `tls`), `http://user:pass@host/...`
+    /// (HTTP Basic auth), `unix:///path/to.sock` with an optional `?path=/RPC2` (HTTP over a
+    /// Unix socket; default path `/RPC2`), `scgi://host:port[/path]` and
+    /// `scgi+unix:///path/to.sock[?path=/RPC2]`.
     pub fn new(url: &str) -> Result<Client, Error> {
-        todo!("{url}")
+        ClientBuilder::new(url).build()
     }
-    /// Calls `method` with `params` (a tuple or a sequence, one element a parameter).
-    pub async fn call<R: DeserializeOwned, P: Serialize>(
+
+    /// A builder for a client of `url` (see [`Client::new`] for the URL forms).
+    pub fn builder(url: &str) -> ClientBuilder {
+        ClientBuilder::new(url)
+    }
+
+    pub(crate) fn from_inner(inner: Arc<Inner>) -> Client {
+        Client { inner }
+    }
+
+    /// The endpoint, without credentials.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// Calls `method` with `params` (a tuple or a sequence such as `Vec<Value>`, one element
+    /// a parameter; `()` for none) and deserializes the result into `R`.
+    ///
+    /// The parameters are encoded at once, so the returned future is `Send` and holds no
+    /// borrow of them; it does nothing until awaited.
+    pub fn call<R: DeserializeOwned, P: Serialize>(
         &self,
         method: &str,
         params: P,
-    ) -> Result<R, Error> {
-        let _ = (method, params);
-        todo!()
+    ) -> impl Future<Output = Result<R, Error>> + Send {
+        let mut body = Vec::with_capacity(256);
+        let encoded =
+            xmlrpc_core::write_call(method, &params, &self.inner.encode, &mut body).map(|()| body);
+        self.run(method, encoded, decode::<R>)
     }
-    /// Calls `method` with parameters already encoded.
-    pub async fn call_encoded<R: DeserializeOwned>(
+
+    /// Calls `method` and returns the result as a [`Value`], keeping the exact wire types
+    /// (`i8` versus `int`, `base64`, `dateTime.iso8601`, `nil`).
+    pub fn call_value<P: Serialize>(
+        &self,
+        method: &str,
+        params: P,
+    ) -> impl Future<Output = Result<Value, Error>> + Send {
+        let mut body = Vec::with_capacity(256);
+        let encoded =
+            xmlrpc_core::write_call(method, &params, &self.inner.encode, &mut body).map(|()| body);
+        self.run(method, encoded, decode_value)
+    }
+
+    /// Calls `method` with parameters already encoded (see [`xmlrpc_core::encode_value`]).
+    pub fn call_encoded<R: DeserializeOwned>(
         &self,
         method: &str,
         params: &[EncodedValue],
-    ) -> Result<R, Error> {
-        let _ = (method, params);
-        todo!()
+    ) -> impl Future<Output = Result<R, Error>> + Send {
+        let mut body = Vec::with_capacity(256);
+        xmlrpc_core::write_call_encoded(method, params, &mut body);
+        self.run(method, Ok(body), decode::<R>)
     }
+
     /// Starts a `system.multicall` batch.
     pub fn multicall(&self) -> Multicall {
-        todo!()
+        Multicall::new(self.clone())
+    }
+
+    /// How parameters are encoded (nil allowed or not, extension dialect).
+    pub fn encode_options(&self) -> &EncodeOptions {
+        &self.inner.encode
+    }
+
+    /// Sends an encoded call and decodes the answer; the shared tail of every call form.
+    fn run<T>(
+        &self,
+        method: &str,
+        encoded: Result<Vec<u8>, xmlrpc_core::Error>,
+        decode: fn(&[u8], &Limits) -> Result<T, Error>,
+    ) -> impl Future<Output = Result<T, Error>> + Send {
+        tracing::debug!(
+            method,
+            endpoint = %self.inner.endpoint,
+            request_bytes = encoded.as_ref().map_or(0, Vec::len),
+            "xml-rpc call"
+        );
+        let inner = Arc::clone(&self.inner);
+        async move {
+            let body = encoded.map_err(Error::Codec)?;
+            let response = exchange(&inner, body).await?;
+            decode(&response, &inner.limits)
+        }
+    }
+
+    /// Posts an already encoded `methodCall` body and returns the decoded response body.
+    pub(crate) async fn post(&self, body: Vec<u8>) -> Result<Bytes, Error> {
+        exchange(&self.inner, body).await
+    }
+
+    pub(crate) fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+}
+
+/// One HTTP (or SCGI) round trip under the call timeout; any status but 200 is an error.
+async fn exchange(inner: &Inner, body: Vec<u8>) -> Result<Bytes, Error> {
+    let request = match inner.gzip_request_threshold {
+        Some(threshold) if body.len() >= threshold => Request {
+            body: Bytes::from(transport::gzip(&body)),
+            gzipped: true,
+        },
+        _ => Request {
+            body: Bytes::from(body),
+            gzipped: false,
+        },
+    };
+    let max = inner.max_response_size;
+    let raw = tokio::time::timeout(inner.timeout, inner.transport.send(request, max))
+        .await
+        .map_err(|_| Error::Timeout(inner.timeout))?
+        .inspect_err(|e| tracing::debug!(endpoint = %inner.endpoint, error = %e, "call failed"))?;
+    if raw.status != 200 {
+        // Show the body decoded when possible: servers often gzip their error pages too.
+        let shown = transport::decode_content(raw.content_encoding.as_ref(), raw.body.clone(), max)
+            .unwrap_or(raw.body);
+        return Err(Error::status_with_body(raw.status, &shown));
+    }
+    transport::decode_content(raw.content_encoding.as_ref(), raw.body, max)
+}
+
+/// A `methodResponse` into `R`, or its fault.
+fn decode<R: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<R, Error> {
+    match xmlrpc_core::read_response::<R>(body, limits) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(fault)) => Err(Error::Fault(fault)),
+        Err(e) => Err(Error::Codec(e)),
+    }
+}
+
+/// A `methodResponse` into a [`Value`], or its fault.
+pub(crate) fn decode_value(body: &[u8], limits: &Limits) -> Result<Value, Error> {
+    match xmlrpc_core::read_response_value(body, limits) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(fault)) => Err(Error::Fault(fault)),
+        Err(e) => Err(Error::Codec(e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A parameter that is neither `Send` nor `Sync`: the call future must still be `Send`.
+    struct NotSend(std::marker::PhantomData<*const ()>);
+
+    impl Serialize for NotSend {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.serialize_i32(1)
+        }
+    }
+
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn futures_are_send_whatever_the_params() {
+        let client = Client::new("http://127.0.0.1:9/RPC2").unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _guard = runtime.enter();
+        let call = client.call::<i32, _>("m", (NotSend(std::marker::PhantomData),));
+        assert_send(&call);
+        let value = client.call_value("m", ());
+        assert_send(&value);
+        let encoded = client.call_encoded::<String>("m", &[]);
+        assert_send(&encoded);
+        let batch = client.multicall().send();
+        assert_send(&batch);
+    }
+
+    #[test]
+    fn debug_hides_credentials() {
+        let client = Client::new("http://alice:secret@127.0.0.1:9/RPC2").unwrap();
+        let shown = format!("{client:?}");
+        assert!(shown.contains("127.0.0.1:9"), "{shown}");
+        assert!(
+            !shown.contains("secret") && !shown.contains("alice"),
+            "{shown}"
+        );
     }
 }
