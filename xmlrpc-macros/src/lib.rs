@@ -1,8 +1,185 @@
-//! The `#[xmlrpc_service]` attribute (to be written).
-use proc_macro::TokenStream;
+//! The `#[xmlrpc_service]` attribute: one Rust trait becomes a typed XML-RPC server (dispatch
+//! and introspection) and a typed async client.
+//!
+//! See [`macro@xmlrpc_service`] for the manual.
 
-/// Generates typed server dispatch and a typed client from a trait.
+mod attr;
+mod case;
+mod client;
+mod errors;
+mod lower;
+mod model;
+mod options;
+mod parse;
+mod server;
+
+use proc_macro::TokenStream;
+use quote::quote;
+
+/// Turns a trait into a typed XML-RPC service: server dispatch with introspection, and a
+/// typed async client, from one definition.
+///
+/// # What you write
+///
+/// ```ignore
+/// use xmlrpc_core::Fault;
+/// use xmlrpc_macros::xmlrpc_service;
+///
+/// #[xmlrpc_service(namespace = "calc")]      // wire names "calc.add", "calc.sub", ...
+/// pub trait Calculator {
+///     /// Adds two integers.                  // the doc comment answers system.methodHelp
+///     async fn add(&self, a: i32, b: i32) -> Result<i32, Fault>;
+///     #[xmlrpc(name = "sub", alias = "minus")]
+///     async fn subtract(&self, a: i32, b: i32) -> i32;
+///     /// A sync method runs on the blocking pool.
+///     fn version(&self) -> String;
+///     /// Trailing `Option` arguments may be left out by callers.
+///     async fn scale(&self, x: f64, factor: Option<f64>) -> f64;
+/// }
+///
+/// struct MyCalc;
+///
+/// impl Calculator for MyCalc {
+///     async fn add(&self, a: i32, b: i32) -> Result<i32, Fault> {
+///         a.checked_add(b).ok_or_else(|| Fault::new(Fault::APPLICATION_ERROR, "overflow"))
+///     }
+///     async fn subtract(&self, a: i32, b: i32) -> i32 { a - b }
+///     fn version(&self) -> String { "1.0".into() }
+///     async fn scale(&self, x: f64, factor: Option<f64>) -> f64 { x * factor.unwrap_or(1.0) }
+/// }
+///
+/// // Server: mount next to other services.
+/// // xmlrpc_server::Server::builder().service(MyCalc.into_service())
+///
+/// // Client:
+/// // let calc = CalculatorClient::from_url("http://127.0.0.1:8080/RPC2")?;
+/// // let sum: i32 = calc.add(1, 2).await?;
+/// // let mut batch = calc.batch();
+/// // let (h1, h2) = (batch.add(1, 2)?, batch.version()?);
+/// // let results = batch.send().await?;
+/// // let (sum, version) = (results.get(&h1)?, results.get(&h2)?);
+/// ```
+///
+/// # What is generated
+///
+/// For `trait Calculator`:
+///
+/// - **The trait itself**, still the one you implement, with supertraits
+///   `Send + Sync + 'static`. Each `async fn m(&self, ..) -> R` becomes
+///   `fn m(&self, ..) -> impl Future<Output = R> + Send`; implementations keep writing
+///   `async fn`. The `Send` in the signature is what lets the server run calls on the
+///   multi-threaded runtime: an implementation whose future is not `Send` (e.g. one that holds
+///   an `Rc` across an `.await`) is rejected at the `impl`, where the cause is. With the server
+///   side, the trait also gets `fn into_service(self) -> CalculatorServer<Self>`.
+/// - **Server side**: `CalculatorServer<T>` holding an `Arc<T>` (`new`, `from_arc`,
+///   `implementation`), implementing `xmlrpc_server::Service`. A static table lists each wire
+///   name (aliases included) with its help text and signature source. A call decodes the
+///   positional parameters straight into the typed arguments (a wrong type or count answers
+///   fault -32602 naming the parameter), then runs the method in a boxed future that owns its
+///   arguments and an `Arc` of the implementation; the result is encoded, or the error turned
+///   into a fault. A plain `fn` method runs on tokio's blocking pool.
+/// - **Client side**: `CalculatorClient` (`new(Client)`, `from_url(&str)`, `From<Client>`,
+///   `client()`, `batch()`), with one method per trait method: same arguments, returning a
+///   `'static` future of `Result<R, xmlrpc_client::Error>` where `R` is the method's value
+///   (`T` for a trait method returning `Result<T, E>`). `CalculatorBatch` queues calls (one
+///   method per trait method, each returning a typed `Handle`) and sends them as one
+///   `system.multicall`; `MulticallResults::get(&handle)` hands back each typed result.
+///
+/// The trait's `#[doc]`, `#[deprecated]` and `#[cfg]` attributes on a method carry over to
+/// the generated client and batch methods and the server's dispatch.
+///
+/// # Options
+///
+/// On the trait, `#[xmlrpc_service(..)]`:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `namespace = "calc"` | wire names become `calc.<name>` (names and aliases) |
+/// | `rename_all = "camelCase"` | case of wire names derived from Rust names (serde's spellings) |
+/// | `server`, `client` | generate only the named sides; by default a side is generated when its runtime crate (`xmlrpc-server`, `xmlrpc-client`) is a dependency, so a client-only crate needs no server and vice versa |
+/// | `server_crate = "path"`, `client_crate = "path"` | where the runtime crates are, when re-exported under another path (renamed dependencies are found without this) |
+/// | `crate = "path"` | the same, when only one side is generated |
+///
+/// On a method, `#[xmlrpc(..)]`:
+///
+/// | option | meaning |
+/// |---|---|
+/// | `name = "sub"` | the wire name (the namespace is still prefixed) |
+/// | `alias = "minus"` | one more wire name; repeat for several |
+/// | `help = "..."` | `system.methodHelp` text instead of the doc comment |
+/// | `signature = [["int", "int", "int"]]` | `system.methodSignature` instead of the computed one |
+///
+/// # Methods
+///
+/// - Receiver `&self`; `async fn` or plain `fn`.
+/// - Arguments: plain names and owned types the codec supports (numbers, `bool`, `String`,
+///   `Option`, `Vec`, maps with string keys, your serde structs and enums, bytes, `DateTime`,
+///   `Value`). Trailing `Option<T>` arguments may be omitted by callers: the generated client
+///   omits trailing `None`s, and the signature list holds one entry per accepted count.
+/// - Return `T` (any `Serialize` type) or `Result<T, E>` with `E: Into<Fault>` (a return type
+///   whose last path segment is `Result` is treated as fallible). For your own error enum,
+///   choose the fault codes with a `From` impl:
+///
+/// ```ignore
+/// enum BankError { Insufficient { missing: u64 }, Frozen }
+///
+/// impl From<BankError> for xmlrpc_core::Fault {
+///     fn from(e: BankError) -> Self {
+///         match e {
+///             BankError::Insufficient { missing } => Fault::new(1, format!("missing {missing}")),
+///             BankError::Frozen => Fault::new(2, "account frozen"),
+///         }
+///     }
+/// }
+/// ```
+///
+/// # Introspection
+///
+/// `system.methodHelp` answers the doc comment (one leading space per line removed).
+/// `system.methodSignature` is computed from the types through the codec
+/// (`xmlrpc_core::type_name_of`), not from their spelling, so aliases, paths and your serde
+/// structs get their real names; a type that cannot be named (e.g. a return type that only
+/// implements `Serialize`) shows `undef` at its position.
+///
+/// # Rejected at compile time
+///
+/// Every problem is reported in one pass, on the offending token: generic traits or methods,
+/// `where` clauses, associated types and constants, receivers other than `&self`, pattern,
+/// borrowed or `impl Trait` arguments, variadic methods, duplicate wire names (after
+/// namespace, renaming and aliases), names under `system.`, unknown or repeated options, and
+/// Rust method names that would clash with generated ones (`into_service`, `new`,
+/// `from_url`, `client`, `batch`, `send`). Argument types that cannot be decoded or encoded and
+/// return types that cannot be encoded are reported by the compiler on the type.
 #[proc_macro_attribute]
-pub fn xmlrpc_service(_args: TokenStream, item: TokenStream) -> TokenStream {
-    item
+pub fn xmlrpc_service(args: TokenStream, item: TokenStream) -> TokenStream {
+    let item = match syn::parse::<syn::ItemTrait>(item) {
+        Ok(item) => item,
+        Err(e) => {
+            let mut e = e;
+            e.combine(syn::Error::new(
+                e.span(),
+                "`#[xmlrpc_service]` applies to a trait",
+            ));
+            return e.to_compile_error().into();
+        }
+    };
+    match parse::service(args.into(), item) {
+        Ok(service) => {
+            let service_trait = lower::service_trait(&service);
+            let server = service
+                .server
+                .as_ref()
+                .map(|s| server::generate(&service, s));
+            let client = service
+                .client
+                .as_ref()
+                .map(|c| client::generate(&service, c));
+            quote!(#service_trait #server #client).into()
+        }
+        Err((item, errors)) => {
+            let errors = errors.into_compile_errors();
+            let item = parse::fallback(&item);
+            quote!(#errors #item).into()
+        }
+    }
 }

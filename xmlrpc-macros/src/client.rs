@@ -1,0 +1,204 @@
+//! The client side: `CalculatorClient` with one async method per trait method, and the typed
+//! batch `CalculatorBatch`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{Method, Service};
+
+/// `CalculatorClient` and `CalculatorBatch`; `client` is the runtime crate path.
+pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
+    let rt = quote!(#client::__private);
+    let trait_name = &service.item.ident;
+    let vis = &service.item.vis;
+    let (name, batch) = (service.client_name(), service.batch_name());
+    let (name_str, batch_str) = (name.to_string(), batch.to_string());
+    let doc = format!(
+        " Typed XML-RPC client of the [`{trait_name}`] service: one method per trait method, \
+         with the same argument types.\n\n Every method returns a future that owns what it \
+         needs (it can be spawned) and resolves to the method's value, or to an \
+         `xmlrpc_client::Error` (faults included); [`{name}::batch`] sends several calls \
+         in one `system.multicall`."
+    );
+    let batch_doc = format!(
+        " A typed `system.multicall` of [`{trait_name}`] calls, started by [`{name}::batch`].\n\n \
+         Each method queues one call and returns the handle of its typed result; \
+         [`{batch}::send`] sends them all in one request, and each result is read with \
+         `MulticallResults::get(&handle)`: one failing call does not fail the others."
+    );
+    let calls = service.methods.iter().map(|m| call(m, &rt));
+    let queues = service.methods.iter().map(|m| queue(m, &rt));
+
+    quote! {
+        #[doc = #doc]
+        #vis struct #name {
+            client: #rt::Client,
+        }
+
+        impl #name {
+            /// A typed client that sends its calls through `client`.
+            pub fn new(client: #rt::Client) -> Self {
+                Self { client }
+            }
+
+            /// A typed client of the server at `url`, with default client settings.
+            pub fn from_url(url: &str) -> #rt::Result<Self, #rt::Error> {
+                #rt::Client::new(url).map(Self::new)
+            }
+
+            /// The underlying client, for calls outside this service.
+            pub fn client(&self) -> &#rt::Client {
+                &self.client
+            }
+
+            /// Starts a typed batch: calls queued on it go out in one `system.multicall`.
+            pub fn batch(&self) -> #batch {
+                #batch { multicall: self.client.multicall() }
+            }
+
+            #(#calls)*
+        }
+
+        impl #rt::std::convert::From<#rt::Client> for #name {
+            fn from(client: #rt::Client) -> Self {
+                Self::new(client)
+            }
+        }
+
+        impl #rt::std::clone::Clone for #name {
+            fn clone(&self) -> Self {
+                Self { client: #rt::std::clone::Clone::clone(&self.client) }
+            }
+        }
+
+        impl #rt::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut #rt::std::fmt::Formatter<'_>) -> #rt::std::fmt::Result {
+                f.debug_struct(#name_str).field("client", &self.client).finish()
+            }
+        }
+
+        #[doc = #batch_doc]
+        #vis struct #batch {
+            multicall: #rt::Multicall,
+        }
+
+        impl #batch {
+            #(#queues)*
+
+            /// Sends every queued call as one `system.multicall`.
+            pub async fn send(self) -> #rt::Result<#rt::MulticallResults, #rt::Error> {
+                self.multicall.send().await
+            }
+        }
+
+        impl #rt::std::fmt::Debug for #batch {
+            fn fmt(&self, f: &mut #rt::std::fmt::Formatter<'_>) -> #rt::std::fmt::Result {
+                f.debug_struct(#batch_str).field("multicall", &self.multicall).finish()
+            }
+        }
+    }
+}
+
+fn mixed(name: &str) -> syn::Ident {
+    syn::Ident::new(&format!("__{name}"), Span::mixed_site())
+}
+
+/// The trait method's docs, then a line naming the wire name.
+fn docs(m: &Method, action: &str) -> TokenStream {
+    let docs = &m.docs;
+    let line = format!(" {action} `{}` on the server.", m.wire_names[0]);
+    let gap = (!docs.is_empty()).then(|| quote!(#[doc = ""]));
+    quote!(#(#docs)* #gap #[doc = #line])
+}
+
+/// Arguments as the signature declares them.
+fn params(m: &Method) -> TokenStream {
+    let args = m.args.iter().map(|a| {
+        let (ident, ty) = (&a.ident, &a.ty);
+        quote!(#ident: #ty)
+    });
+    quote!(#(#args),*)
+}
+
+/// The encoded parameter list, for methods with trailing optional arguments.
+fn param_list(m: &Method, rt: &TokenStream) -> TokenStream {
+    let count = m.args.len();
+    let adds = m.args.iter().map(|a| {
+        let ident = &a.ident;
+        match &a.optional {
+            Some(inner) => quote_spanned!(inner.span()=> .optional::<#inner>(&#ident)),
+            None => {
+                let ty = &a.ty;
+                quote_spanned!(ty.span()=> .arg::<#ty>(&#ident))
+            }
+        }
+    });
+    quote!(#rt::ParamList::with_capacity(#count) #(#adds)* .finish())
+}
+
+/// The positional parameters as one tuple, serialized straight into the request.
+fn tuple(m: &Method, rt: &TokenStream) -> TokenStream {
+    let _ = rt;
+    let names = m.args.iter().map(|a| &a.ident);
+    quote!((#(#names,)*))
+}
+
+/// One method of the client.
+fn call(m: &Method, rt: &TokenStream) -> TokenStream {
+    let (ident, ok, wire) = (&m.ident, &m.ret.ok, &m.wire_names[0]);
+    let attrs = docs(m, "Calls");
+    let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
+    let params = params(m);
+    let client = mixed("client");
+    let send = if m.required == m.args.len() {
+        let tuple = tuple(m, rt);
+        quote_spanned!(m.ret.span=> #client.call::<#ok, _>(#wire, #tuple).await)
+    } else {
+        let list = param_list(m, rt);
+        quote_spanned! {m.ret.span=>
+            match #list {
+                #rt::Ok(params) => #client.call_encoded::<#ok>(#wire, &params).await,
+                #rt::Err(e) => #rt::Err(e),
+            }
+        }
+    };
+    quote! {
+        #attrs
+        #(#cfgs)*
+        #(#deprecated)*
+        pub fn #ident(&self, #params)
+            -> impl #rt::Future<Output = #rt::Result<#ok, #rt::Error>> + 'static
+        {
+            // The future owns a handle to the client (an `Arc` clone) rather than borrowing
+            // `self`, so a call can be spawned.
+            let #client = #rt::std::clone::Clone::clone(&self.client);
+            async move { #send }
+        }
+    }
+}
+
+/// One method of the batch.
+fn queue(m: &Method, rt: &TokenStream) -> TokenStream {
+    let (ident, ok, wire) = (&m.ident, &m.ret.ok, &m.wire_names[0]);
+    let attrs = docs(m, "Queues a call of");
+    let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
+    let params = params(m);
+    let add = if m.required == m.args.len() {
+        let tuple = tuple(m, rt);
+        quote_spanned!(m.ret.span=> self.multicall.add::<#ok, _>(#wire, #tuple))
+    } else {
+        let list = param_list(m, rt);
+        quote_spanned!(m.ret.span=> #list.map(|params| self.multicall.add_encoded::<#ok>(#wire, params)))
+    };
+    quote! {
+        #attrs
+        #(#cfgs)*
+        #(#deprecated)*
+        pub fn #ident(&mut self, #params)
+            -> #rt::Result<#rt::Handle<#ok>, #rt::Error>
+        {
+            #add
+        }
+    }
+}

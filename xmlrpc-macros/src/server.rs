@@ -1,0 +1,222 @@
+//! The server side: `CalculatorServer<T>`, its static method table and its dispatch.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use crate::model::{Flavor, Method, Service};
+
+/// `CalculatorServer<T>` and its `Service` implementation; `server` is the runtime crate path.
+pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
+    let rt = quote!(#server::__private);
+    let trait_name = &service.item.ident;
+    let vis = &service.item.vis;
+    let name = service.server_name();
+    let wire_list = service
+        .methods
+        .iter()
+        .flat_map(|m| &m.wire_names)
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let doc = format!(
+        " Serves a [`{trait_name}`] implementation over XML-RPC: {wire_list}.\n\n \
+         Build it with [`{trait_name}::into_service`] or [`{name}::new`] and mount it on an \
+         `xmlrpc_server::Server`; `system.listMethods`, `system.methodHelp` and \
+         `system.methodSignature` are answered from the method table generated with it."
+    );
+
+    // Internal locals get mixed-site hygiene so that no argument name can shadow them; items
+    // and the implementation's type parameter (`__XmlRpcImpl`: user types are in scope there)
+    // get names no user writes.
+    let enum_name = format_ident!("__XmlRpcMethod{}", name);
+    let table = format_ident!("__XMLRPC_METHODS");
+    let descs = service
+        .methods
+        .iter()
+        .flat_map(|m| descriptors(m, &rt, &enum_name));
+    let variants = service.methods.iter().map(|m| {
+        let (cfgs, ident) = (&m.cfgs, &m.ident);
+        quote!(#(#cfgs)* #ident,)
+    });
+    let arms = service
+        .methods
+        .iter()
+        .map(|m| arm(m, &rt, trait_name, &enum_name));
+    let (index, params, ctx) = (mixed("index"), mixed("params"), mixed("ctx"));
+    let name_str = name.to_string();
+
+    quote! {
+        #[doc = #doc]
+        #vis struct #name<T> {
+            inner: #rt::Arc<T>,
+        }
+
+        impl<T: #trait_name> #name<T> {
+            /// Serves `implementation`.
+            pub fn new(implementation: T) -> Self {
+                Self::from_arc(#rt::Arc::new(implementation))
+            }
+
+            /// Serves an implementation that other code shares.
+            pub fn from_arc(implementation: #rt::Arc<T>) -> Self {
+                Self { inner: implementation }
+            }
+
+            /// The implementation being served.
+            pub fn implementation(&self) -> &#rt::Arc<T> {
+                &self.inner
+            }
+        }
+
+        impl<T> #rt::std::clone::Clone for #name<T> {
+            fn clone(&self) -> Self {
+                Self { inner: #rt::Arc::clone(&self.inner) }
+            }
+        }
+
+        impl<T> #rt::std::fmt::Debug for #name<T> {
+            fn fmt(&self, f: &mut #rt::std::fmt::Formatter<'_>) -> #rt::std::fmt::Result {
+                f.debug_struct(#name_str).finish_non_exhaustive()
+            }
+        }
+
+        const _: () = {
+            #[allow(non_camel_case_types)]
+            enum #enum_name { #(#variants)* }
+
+            static #table: &[#rt::MethodDesc<#enum_name>] = &[#(#descs)*];
+
+            #[allow(deprecated)]
+            impl<__XmlRpcImpl: #trait_name> #rt::Service for #name<__XmlRpcImpl> {
+                fn methods(&self) -> #rt::Vec<#rt::MethodInfo> {
+                    #rt::method_infos(#table)
+                }
+
+                fn call(
+                    &self,
+                    #index: usize,
+                    #params: #rt::Params<'_>,
+                    #ctx: &#rt::CallContext,
+                ) -> #rt::BoxFuture<#rt::CallResult> {
+                    let desc = match #table.get(#index) {
+                        #rt::Some(desc) => desc,
+                        #rt::None => return #rt::no_method(#index),
+                    };
+                    match desc.method {
+                        #(#arms)*
+                    }
+                }
+            }
+        };
+    }
+}
+
+fn mixed(name: &str) -> syn::Ident {
+    syn::Ident::new(&format!("__{name}"), Span::mixed_site())
+}
+
+/// One table entry per wire name of `m`.
+fn descriptors<'m>(
+    m: &'m Method,
+    rt: &'m TokenStream,
+    enum_name: &'m syn::Ident,
+) -> impl Iterator<Item = TokenStream> + 'm {
+    let signature = match &m.signature {
+        Some(fixed) => {
+            let sigs = fixed.iter().map(|s| quote!(&[#(#s),*]));
+            quote!(#rt::Signature::Fixed(&[#(#sigs),*]))
+        }
+        None => {
+            let ok = &m.ret.ok;
+            let ret = quote_spanned! {m.ret.span=>
+                || {
+                    #[allow(unused_imports)]
+                    use #rt::{ProbeKnown as _, ProbeUnknown as _};
+                    (&#rt::Probe::<#ok>::new()).type_name()
+                }
+            };
+            let params = m.args.iter().map(|a| {
+                let ty = a.optional.as_ref().unwrap_or(&a.ty);
+                quote_spanned!(ty.span()=> #rt::xmlrpc_core::type_name_of::<#ty>)
+            });
+            let required = m.required;
+            quote! {
+                #rt::Signature::Types { ret: #ret, params: &[#(#params),*], required: #required }
+            }
+        }
+    };
+    let (cfgs, ident, help) = (&m.cfgs, &m.ident, &m.help);
+    m.wire_names.iter().map(move |wire| {
+        quote! {
+            #(#cfgs)*
+            #rt::MethodDesc {
+                name: #wire,
+                help: #help,
+                method: #enum_name::#ident,
+                signature: #signature,
+            },
+        }
+    })
+}
+
+/// The dispatch of one method: decode the arguments now, run the method in the future.
+fn arm(
+    m: &Method,
+    rt: &TokenStream,
+    trait_name: &syn::Ident,
+    enum_name: &syn::Ident,
+) -> TokenStream {
+    let (params, ctx, args_var) = (mixed("params"), mixed("ctx"), mixed("args"));
+    let (inner, options, value) = (mixed("inner"), mixed("options"), mixed("value"));
+    let names: Vec<_> = m.args.iter().map(|a| &a.ident).collect();
+    let reads = m.args.iter().map(|a| {
+        let name = Method::name(&a.ident);
+        // The type's span puts a missing `Deserialize` on the argument's type.
+        match &a.optional {
+            Some(inner) => quote_spanned!(inner.span()=> #args_var.optional::<#inner>(#name)?),
+            None => {
+                let ty = &a.ty;
+                quote_spanned!(ty.span()=> #args_var.required::<#ty>(#name)?)
+            }
+        }
+    });
+    let expected = m.arity();
+    let ident = &m.ident;
+    let call = quote!(<__XmlRpcImpl as #trait_name>::#ident(&#inner, #(#names),*));
+    let ok = &m.ret.ok;
+    let encode = match &m.ret.fallible {
+        Some(err) => {
+            let err = err.as_ref().map_or_else(|| quote!(_), |e| quote!(#e));
+            quote_spanned!(m.ret.span=> #rt::encode_result::<#ok, #err>(#value, &#options))
+        }
+        None => quote_spanned!(m.ret.span=> #rt::encode_plain::<#ok>(#value, &#options)),
+    };
+    let run = match m.flavor {
+        Flavor::Async => quote! {
+            let #value = #call.await;
+            #encode
+        },
+        Flavor::Blocking => quote! {
+            match #rt::blocking(move || #call).await {
+                #rt::Ok(#value) => #encode,
+                #rt::Err(fault) => #rt::Err(fault),
+            }
+        },
+    };
+    let cfgs = &m.cfgs;
+    quote! {
+        #(#cfgs)*
+        #enum_name::#ident => {
+            let (#(#names,)*) = match #rt::decode(&#params, #expected, |#args_var| {
+                #rt::Ok((#(#reads,)*))
+            }) {
+                #rt::Ok(args) => args,
+                #rt::Err(fault) => return #rt::fail(fault),
+            };
+            let #inner = #rt::Arc::clone(&self.inner);
+            let #options = #ctx.encode;
+            #rt::Box::pin(async move { #run })
+        }
+    }
+}
