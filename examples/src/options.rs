@@ -1,0 +1,150 @@
+//! Command-line options shared by the example servers (`server`, `interop-server`).
+
+use xmlrpc_server::{Overload, ServerBuilder};
+
+/// The server settings a command line can give.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerOptions {
+    /// `--listen HOST:PORT`
+    pub listen: String,
+    /// `--max-workers N`: requests executing at once.
+    pub max_workers: usize,
+    /// `--max-pending M`: admitted requests waiting for a worker (default: `max_workers`).
+    pub max_pending: Option<usize>,
+    /// `--overload block|close|fault|http503`
+    pub overload: Overload,
+    /// `--max-request-size BYTES`
+    pub max_request_size: usize,
+    /// `--rpc-path P`, repeatable; given at least once, it replaces `/` and `/RPC2`.
+    pub rpc_paths: Vec<String>,
+}
+
+/// The options' help text.
+pub const USAGE: &str = "\
+options (any order, `--name value` or `--name=value`):
+  --listen HOST:PORT         address to bind
+  --max-workers N            requests executing at once (default 16)
+  --max-pending M            further requests waiting for a worker (default: max-workers)
+  --overload POLICY          block | close | fault | http503 (default block)
+  --max-request-size BYTES   largest accepted request body (default 1048576)
+  --rpc-path PATH            a path serving XML-RPC (repeatable; default / and /RPC2)";
+
+impl ServerOptions {
+    /// Parses `args` (without the program name); `listen` is the default address.
+    pub fn parse<I: IntoIterator<Item = String>>(args: I, listen: &str) -> Result<Self, String> {
+        let mut options = ServerOptions {
+            listen: listen.to_string(),
+            max_workers: 16,
+            max_pending: None,
+            overload: Overload::Block,
+            max_request_size: 1 << 20,
+            rpc_paths: Vec::new(),
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => (name.to_string(), Some(value.to_string())),
+                _ => (arg.clone(), None),
+            };
+            let mut value = || {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or_else(|| format!("{name} needs a value"))
+            };
+            match name.as_str() {
+                "--listen" => options.listen = value()?,
+                "--max-workers" => options.max_workers = number(&name, &value()?)?,
+                "--max-pending" => options.max_pending = Some(number(&name, &value()?)?),
+                "--max-request-size" => options.max_request_size = number(&name, &value()?)?,
+                "--rpc-path" => options.rpc_paths.push(value()?),
+                "--overload" => options.overload = overload(&value()?)?,
+                other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+            }
+        }
+        if options.max_workers == 0 {
+            return Err("--max-workers must be at least 1".into());
+        }
+        Ok(options)
+    }
+
+    /// Applies the options to a server builder.
+    pub fn apply(&self, builder: ServerBuilder) -> ServerBuilder {
+        let builder = builder
+            .max_workers(self.max_workers)
+            .max_pending(self.max_pending.unwrap_or(self.max_workers))
+            .overload(self.overload.clone())
+            .max_request_size(self.max_request_size);
+        if self.rpc_paths.is_empty() {
+            builder
+        } else {
+            builder.rpc_paths(self.rpc_paths.iter().cloned())
+        }
+    }
+}
+
+fn number(name: &str, value: &str) -> Result<usize, String> {
+    value
+        .parse()
+        .map_err(|_| format!("{name} takes a whole number, not {value:?}"))
+}
+
+fn overload(value: &str) -> Result<Overload, String> {
+    match value {
+        "block" => Ok(Overload::Block),
+        "close" => Ok(Overload::Close),
+        "fault" => Ok(Overload::fault()),
+        "http503" => Ok(Overload::http503()),
+        other => Err(format!(
+            "--overload takes block, close, fault or http503, not {other:?}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<ServerOptions, String> {
+        ServerOptions::parse(args.iter().map(|s| s.to_string()), "127.0.0.1:8080")
+    }
+
+    #[test]
+    fn options_in_any_order_and_both_spellings() {
+        let o = parse(&[
+            "--max-pending=0",
+            "--listen",
+            "127.0.0.1:9",
+            "--overload",
+            "http503",
+            "--rpc-path",
+            "/a",
+            "--rpc-path=/b",
+            "--max-workers",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(o.listen, "127.0.0.1:9");
+        assert_eq!((o.max_workers, o.max_pending), (2, Some(0)));
+        assert_eq!(o.overload, Overload::http503());
+        assert_eq!(o.rpc_paths, ["/a", "/b"]);
+    }
+
+    #[test]
+    fn defaults() {
+        let o = parse(&[]).unwrap();
+        assert_eq!(o.listen, "127.0.0.1:8080");
+        assert_eq!(o.overload, Overload::Block);
+        assert_eq!(o.max_request_size, 1 << 20);
+        assert!(o.rpc_paths.is_empty());
+    }
+
+    #[test]
+    fn bad_input_is_an_error() {
+        assert!(parse(&["--max-workers", "two"]).is_err());
+        assert!(parse(&["--max-workers", "0"]).is_err());
+        assert!(parse(&["--overload", "drop"]).is_err());
+        assert!(parse(&["--listen"]).is_err());
+        assert!(parse(&["--bogus", "1"]).is_err());
+    }
+}
