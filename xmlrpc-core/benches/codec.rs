@@ -46,7 +46,9 @@ fn array_doc(items: impl Iterator<Item = String>) -> String {
 }
 
 fn ints_doc() -> String {
-    array_doc((0..10_000i64).map(|i| format!("<int>{}</int>", (i * 7919 - 3_000_000) % 2_000_000_000)))
+    array_doc(
+        (0..10_000i64).map(|i| format!("<int>{}</int>", (i * 7919 - 3_000_000) % 2_000_000_000)),
+    )
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
@@ -209,8 +211,7 @@ fn tokens(doc: &[u8]) -> Vec<Tok> {
 
 fn replay(toks: &[Tok], capacity: usize) -> Vec<u8> {
     let mut w = Writer::new(Vec::with_capacity(capacity));
-    w.get_mut()
-        .extend_from_slice(b"<?xml version=\"1.0\"?>");
+    w.get_mut().extend_from_slice(b"<?xml version=\"1.0\"?>");
     for t in toks {
         match t {
             Tok::Start(n) => w.write_event(Event::Start(BytesStart::new(n.as_str()))),
@@ -227,11 +228,15 @@ fn replay(toks: &[Tok], capacity: usize) -> Vec<u8> {
 // Ours
 
 fn ours_typed<T: DeserializeOwned>(doc: &[u8]) -> T {
-    read_response::<T>(doc, &Limits::default()).unwrap().unwrap()
+    read_response::<T>(doc, &Limits::default())
+        .unwrap()
+        .unwrap()
 }
 
 fn ours_value(doc: &[u8]) -> Value {
-    read_response_value(doc, &Limits::default()).unwrap().unwrap()
+    read_response_value(doc, &Limits::default())
+        .unwrap()
+        .unwrap()
 }
 
 fn ours_write<T: Serialize + ?Sized>(v: &T, capacity: usize) -> Vec<u8> {
@@ -311,7 +316,9 @@ where
     let mut g = configure(c, &format!("parse/{name}"), doc.len());
     g.bench_function("ours_typed", |b| b.iter(|| ours_typed::<T>(black_box(doc))));
     g.bench_function("ours_value", |b| b.iter(|| ours_value(black_box(doc))));
-    g.bench_function("ceiling_quick_xml_scan", |b| b.iter(|| scan(black_box(doc))));
+    g.bench_function("ceiling_quick_xml_scan", |b| {
+        b.iter(|| scan(black_box(doc)))
+    });
     g.bench_function("dxr_value", |b| b.iter(|| dxr_value(black_box(doc))));
     g.bench_function("dxr_typed", |b| {
         b.iter(|| dxr_typed(&dxr_value(black_box(doc))))
@@ -320,8 +327,12 @@ where
 
     let cap = doc.len() + doc.len() / 4;
     let mut g = configure(c, &format!("write/{name}"), doc.len());
-    g.bench_function("ours_typed", |b| b.iter(|| ours_write(black_box(&typed), cap)));
-    g.bench_function("ours_value", |b| b.iter(|| ours_write(black_box(&value), cap)));
+    g.bench_function("ours_typed", |b| {
+        b.iter(|| ours_write(black_box(&typed), cap))
+    });
+    g.bench_function("ours_value", |b| {
+        b.iter(|| ours_write(black_box(&value), cap))
+    });
     g.bench_function("ceiling_quick_xml_writer_replay", |b| {
         b.iter(|| replay(black_box(&toks), cap))
     });
@@ -334,7 +345,9 @@ fn benches(c: &mut Criterion) {
         Vec::<i32>::try_from_value(v).unwrap()
     });
     payload(c, "structs_2k", &structs_doc(), |v| {
-        let dxr::Value::Array(items) = v else { panic!("array") };
+        let dxr::Value::Array(items) = v else {
+            panic!("array")
+        };
         items.iter().map(dxr_record).collect::<Vec<Record>>()
     });
     let blob = base64_payload();
@@ -361,10 +374,15 @@ fn benches(c: &mut Criterion) {
             let doc = nested_doc(d);
             dxr::MethodResponse::from_xml(&doc).is_err()
         })
-        .map_or_else(|| "parses 64".to_string(), |d| format!("fails at {d} levels"));
+        .map_or_else(
+            || "parses 64".to_string(),
+            |d| format!("fails at {d} levels"),
+        );
     eprintln!("nesting: ours parses 64 levels; dxr {dxr_depth}");
     let mut g = configure(c, "parse/nested_64", deep.len());
-    g.bench_function("ours_value", |b| b.iter(|| ours_value(black_box(deep.as_bytes()))));
+    g.bench_function("ours_value", |b| {
+        b.iter(|| ours_value(black_box(deep.as_bytes())))
+    });
     g.bench_function("ceiling_quick_xml_scan", |b| {
         b.iter(|| scan(black_box(deep.as_bytes())))
     });

@@ -5,8 +5,7 @@
 
 use serde::Deserialize;
 use xmlrpc_core::{
-    read_call, read_response, read_response_value, DateTime, Error, ErrorKind, Limits, Map,
-    Value,
+    read_call, read_response, read_response_value, DateTime, Error, ErrorKind, Limits, Map, Value,
 };
 
 const PREFIX: &str = "<?xml version=\"1.0\"?>\n<methodResponse><params><param>";
@@ -96,9 +95,8 @@ fn string_whitespace_is_kept_and_between_elements_ignored() {
         "\n <array>\n  <data>\n   <value><int>1</int></value>\n   <value>two</value>\n  </data>\n </array>\n",
     );
     assert_eq!(v, Value::Array(vec![Value::Int(1), s("two")]));
-    let v = value(
-        "<struct>\n <member>\n  <name>a</name>\n  <value> b </value>\n </member>\n</struct>",
-    );
+    let v =
+        value("<struct>\n <member>\n  <name>a</name>\n  <value> b </value>\n </member>\n</struct>");
     let mut m = Map::new();
     m.insert("a".into(), s(" b "));
     assert_eq!(v, Value::Struct(m));
@@ -111,8 +109,14 @@ fn predefined_entities_and_character_references() {
         s("<>&'\"")
     );
     assert_eq!(value("&lt;untyped&gt; &amp;"), s("<untyped> &"));
-    assert_eq!(value("<string>&#65;&#x42;&#X43;&#x00e9;</string>"), s("ABC\u{e9}"));
-    assert_eq!(value("<string>&#x1F600;&#128512;</string>"), s("\u{1F600}\u{1F600}"));
+    assert_eq!(
+        value("<string>&#65;&#x42;&#X43;&#x00e9;</string>"),
+        s("ABC\u{e9}")
+    );
+    assert_eq!(
+        value("<string>&#x1F600;&#128512;</string>"),
+        s("\u{1F600}\u{1F600}")
+    );
     assert_eq!(value("<string>&#9;&#10;&#13;</string>"), s("\t\n\r"));
     assert_eq!(value("<string>a&#x10FFFF;</string>"), s("a\u{10FFFF}"));
     // Entities in names and the method name.
@@ -176,12 +180,12 @@ fn forbidden_characters_are_refused() {
 fn malformed_utf8_is_refused() {
     let cases: [&[u8]; 7] = [
         b"\xff",
-        b"\xc3",           // truncated two-byte sequence
-        b"\xc3(",          // bad continuation
-        b"\xc0\xaf",       // overlong '/'
-        b"\xed\xa0\x80",   // encoded surrogate D800
+        b"\xc3",             // truncated two-byte sequence
+        b"\xc3(",            // bad continuation
+        b"\xc0\xaf",         // overlong '/'
+        b"\xed\xa0\x80",     // encoded surrogate D800
         b"\xf4\x90\x80\x80", // beyond U+10FFFF
-        b"\xe2\x82",       // truncated three-byte sequence
+        b"\xe2\x82",         // truncated three-byte sequence
     ];
     for bad in cases {
         for wrap in [("<string>", "</string>"), ("", "")] {
@@ -201,7 +205,10 @@ fn malformed_utf8_is_refused() {
 
 #[test]
 fn cdata_sections() {
-    assert_eq!(value("<string><![CDATA[<a>&amp;]]></string>"), s("<a>&amp;"));
+    assert_eq!(
+        value("<string><![CDATA[<a>&amp;]]></string>"),
+        s("<a>&amp;")
+    );
     assert_eq!(value("<string>a<![CDATA[<]]>b&amp;</string>"), s("a<b&"));
     assert_eq!(value("<![CDATA[ untyped ]]>"), s(" untyped "));
     assert_eq!(value("<string><![CDATA[]]></string>"), s(""));
@@ -236,7 +243,10 @@ fn int_and_i4_are_both_int() {
     assert_eq!(value("<int>-0</int>"), Value::Int(0));
     assert_eq!(value("<int>2147483647</int>"), Value::Int(i32::MAX));
     assert_eq!(value("<i4>-2147483648</i4>"), Value::Int(i32::MIN));
-    assert_eq!(value("<int>0000000000002147483647</int>"), Value::Int(i32::MAX));
+    assert_eq!(
+        value("<int>0000000000002147483647</int>"),
+        Value::Int(i32::MAX)
+    );
 }
 
 #[test]
@@ -283,7 +293,13 @@ fn i8_and_its_namespaced_form() {
     let ns = "<methodResponse xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\"><params><param><value><ex:i8>4294967296</ex:i8></value></param></params></methodResponse>";
     assert_eq!(read(ns.as_bytes()).unwrap(), Value::I8(1 << 32));
     assert_eq!(value("<ex:i8>-1</ex:i8>"), Value::I8(-1));
-    for bad in ["9223372036854775808", "-9223372036854775809", "1.5", "", "x"] {
+    for bad in [
+        "9223372036854775808",
+        "-9223372036854775809",
+        "1.5",
+        "",
+        "x",
+    ] {
         refused(&format!("<i8>{bad}</i8>"));
         refused(&format!("<ex:i8>{bad}</ex:i8>"));
     }
@@ -316,7 +332,9 @@ fn nil_in_all_its_forms_everywhere() {
 fn booleans_are_exactly_0_or_1() {
     assert_eq!(value("<boolean>0</boolean>"), Value::Bool(false));
     assert_eq!(value("<boolean>1</boolean>"), Value::Bool(true));
-    for bad in ["true", "false", "2", " 1", "1 ", "", "01", "-1", "yes", "\u{661}"] {
+    for bad in [
+        "true", "false", "2", " 1", "1 ", "", "01", "-1", "yes", "\u{661}",
+    ] {
         refused(&format!("<boolean>{bad}</boolean>"));
     }
 }
@@ -362,7 +380,12 @@ fn doubles_round_trip_exactly() {
 
 #[test]
 fn double_exponent_is_accepted_or_refused_never_misread() {
-    for (text, expect) in [("1e5", 1e5f64), ("1e-7", 1e-7), ("1E300", 1e300), ("2.5e+3", 2500.0)] {
+    for (text, expect) in [
+        ("1e5", 1e5f64),
+        ("1e-7", 1e-7),
+        ("1E300", 1e300),
+        ("2.5e+3", 2500.0),
+    ] {
         let body = doc(&format!("<double>{text}</double>"));
         match read(body.as_bytes()) {
             Ok(Value::Double(d)) => assert_eq!(d.to_bits(), expect.to_bits(), "{text}"),
@@ -375,9 +398,31 @@ fn double_exponent_is_accepted_or_refused_never_misread() {
 #[test]
 fn bad_doubles_are_refused() {
     for bad in [
-        "NaN", "nan", "-nan", "inf", "-inf", "+inf", "Infinity", "-Infinity", "INF", "1e400",
-        "-1e400", "1_000.5", "1,5", "1.2.3", "", " ", "abc", "0x1p3", "1.5f", "--1", "\u{661}.5",
-        ".", "e5", "1e", "1e+",
+        "NaN",
+        "nan",
+        "-nan",
+        "inf",
+        "-inf",
+        "+inf",
+        "Infinity",
+        "-Infinity",
+        "INF",
+        "1e400",
+        "-1e400",
+        "1_000.5",
+        "1,5",
+        "1.2.3",
+        "",
+        " ",
+        "abc",
+        "0x1p3",
+        "1.5f",
+        "--1",
+        "\u{661}.5",
+        ".",
+        "e5",
+        "1e",
+        "1e+",
     ] {
         refused(&format!("<double>{bad}</double>"));
     }
@@ -484,8 +529,14 @@ fn datetimes() {
             ..d
         })
     );
-    assert_eq!(tag("20000229T00:00:00"), Value::DateTime(dt(2000, 2, 29, 0, 0, 0)));
-    assert_eq!(tag("99991231T23:59:59"), Value::DateTime(dt(9999, 12, 31, 23, 59, 59)));
+    assert_eq!(
+        tag("20000229T00:00:00"),
+        Value::DateTime(dt(2000, 2, 29, 0, 0, 0))
+    );
+    assert_eq!(
+        tag("99991231T23:59:59"),
+        Value::DateTime(dt(9999, 12, 31, 23, 59, 59))
+    );
 }
 
 #[test]
@@ -607,7 +658,10 @@ fn faults_read_as_faults() {
     let fault = read_response_value(body, &Limits::default())
         .unwrap()
         .unwrap_err();
-    assert_eq!((fault.code, fault.string.as_str()), (4, "Too many parameters."));
+    assert_eq!(
+        (fault.code, fault.string.as_str()),
+        (4, "Too many parameters.")
+    );
     // Member order and an untyped faultString.
     let body = b"<methodResponse><fault><value><struct><member><name>faultString</name><value>x</value></member><member><name>faultCode</name><value><i4>-32601</i4></value></member></struct></value></fault></methodResponse>";
     let fault = read_response::<i32>(body, &Limits::default())
@@ -640,7 +694,8 @@ fn any_doctype_is_refused() {
     let external_dtd = br#"<?xml version="1.0"?>
 <!DOCTYPE methodCall SYSTEM "http://127.0.0.1:9/evil.dtd">
 <methodCall><methodName>m</methodName></methodCall>"#;
-    let parameter_entity = br#"<!DOCTYPE methodCall [<!ENTITY % pe SYSTEM "file:///etc/passwd"> %pe;]>
+    let parameter_entity =
+        br#"<!DOCTYPE methodCall [<!ENTITY % pe SYSTEM "file:///etc/passwd"> %pe;]>
 <methodCall><methodName>m</methodName></methodCall>"#;
     let plain = b"<!DOCTYPE methodCall>\n<methodCall><methodName>m</methodName></methodCall>";
     let late = b"<methodCall><!DOCTYPE x><methodName>m</methodName></methodCall>";
@@ -813,16 +868,23 @@ fn declared_latin1_and_windows_1252_are_decoded() {
     assert_eq!(map["cl\u{e9}"], "\u{fc}");
 
     body = b"<?xml version='1.0' encoding='windows-1252'?>\n<methodResponse><params><param><value><string>\x80 \x9c \x93q\x94 \xe9</string></value></param></params></methodResponse>".to_vec();
-    assert_eq!(read(&body).unwrap(), s("\u{20ac} \u{153} \u{201c}q\u{201d} \u{e9}"));
     assert_eq!(
-        read_response::<String>(&body, &Limits::default()).unwrap().unwrap(),
+        read(&body).unwrap(),
+        s("\u{20ac} \u{153} \u{201c}q\u{201d} \u{e9}")
+    );
+    assert_eq!(
+        read_response::<String>(&body, &Limits::default())
+            .unwrap()
+            .unwrap(),
         "\u{20ac} \u{153} \u{201c}q\u{201d} \u{e9}"
     );
 
     for label in ["latin1", "iso-8859-1", "ISO8859-1", "cp1252"] {
         let body = format!("<?xml version=\"1.0\" encoding=\"{label}\"?>").into_bytes();
         let mut body = body;
-        body.extend_from_slice(b"<methodResponse><params><param><value>\xe9</value></param></params></methodResponse>");
+        body.extend_from_slice(
+            b"<methodResponse><params><param><value>\xe9</value></param></params></methodResponse>",
+        );
         assert_eq!(read(&body).unwrap(), s("\u{e9}"), "{label}");
     }
     // Declared UTF-8 in any spelling.
@@ -911,7 +973,10 @@ fn call_is_validated_whole() {
     let e = read_call(body, &Limits::default()).expect_err("bad third param");
     let pos = e.position().expect("a position") as usize;
     let at = std::str::from_utf8(body).unwrap().find("<int>x").unwrap();
-    assert!((at - "<value>".len()..=at + 20).contains(&pos), "position {pos}, value at {at}: {e}");
+    assert!(
+        (at - "<value>".len()..=at + 20).contains(&pos),
+        "position {pos}, value at {at}: {e}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -932,7 +997,11 @@ struct Order {
 fn order_call(qty3: &str) -> String {
     let mut items = String::new();
     for i in 0..5 {
-        let qty = if i == 3 { qty3.to_string() } else { format!("<int>{i}</int>") };
+        let qty = if i == 3 {
+            qty3.to_string()
+        } else {
+            format!("<int>{i}</int>")
+        };
         items.push_str(&format!(
             "<value><struct><member><name>name</name><value>item{i}</value></member><member><name>qty</name><value>{qty}</value></member></struct></value>"
         ));
@@ -949,7 +1018,13 @@ fn typed_params_decode() {
     let (n, order): (i32, Order) = call.params.decode().unwrap();
     assert_eq!(n, 7);
     assert_eq!(order.customer, "ann");
-    assert_eq!(order.items[3], Item { name: "item3".into(), qty: 3 });
+    assert_eq!(
+        order.items[3],
+        Item {
+            name: "item3".into(),
+            qty: 3
+        }
+    );
     let mut args = call.params.args();
     assert_eq!(args.required::<i32>("n").unwrap(), 7);
     assert_eq!(args.required::<Order>("order").unwrap().items.len(), 5);
@@ -961,7 +1036,10 @@ fn typed_params_decode() {
 fn typed_errors_name_the_member_and_the_position() {
     let body = order_call("<string>three</string>");
     let call = read_call(body.as_bytes(), &Limits::default()).unwrap();
-    let e = call.params.decode::<(i32, Order)>().expect_err("qty is a string");
+    let e = call
+        .params
+        .decode::<(i32, Order)>()
+        .expect_err("qty is a string");
     assert_eq!(e.path(), "params[1].items[3].qty", "{e}");
     let text = e.to_string();
     assert!(
@@ -970,7 +1048,9 @@ fn typed_errors_name_the_member_and_the_position() {
     );
     assert!(text.contains("int") && text.contains("string"), "{text}");
     assert_eq!(e.kind(), ErrorKind::Type, "{e:?}");
-    let pos = e.position().expect("typed errors from XML carry a byte position") as usize;
+    let pos = e
+        .position()
+        .expect("typed errors from XML carry a byte position") as usize;
     let at = body.find("<string>three").unwrap();
     assert!(
         (at - "<value>".len()..=at + "<string>three</string></value>".len()).contains(&pos),
@@ -979,15 +1059,22 @@ fn typed_errors_name_the_member_and_the_position() {
 
     let mut args = call.params.args();
     args.required::<i32>("n").unwrap();
-    let e = args.required::<Order>("order").expect_err("qty is a string");
+    let e = args
+        .required::<Order>("order")
+        .expect_err("qty is a string");
     assert!(e.path().starts_with("params[1]"), "{e}");
     assert!(e.path().ends_with("items[3].qty"), "{e}");
-    assert!(e.to_string().contains("order"), "the argument name is missing: {e}");
+    assert!(
+        e.to_string().contains("order"),
+        "the argument name is missing: {e}"
+    );
 
     // The wrong type of a whole parameter names it.
     let call = read_call(body.as_bytes(), &Limits::default()).unwrap();
     let mut args = call.params.args();
-    let e = args.required::<String>("count").expect_err("an int is not a string");
+    let e = args
+        .required::<String>("count")
+        .expect_err("an int is not a string");
     assert!(e.path().starts_with("params[0]"), "{e}");
     assert!(e.to_string().contains("count"), "{e}");
 }
@@ -1031,13 +1118,17 @@ fn int_overflow_into_narrow_rust_types_is_an_error() {
     let body = doc("<int>300</int>");
     assert!(read_response::<u8>(body.as_bytes(), &Limits::default()).is_err());
     assert_eq!(
-        read_response::<u16>(body.as_bytes(), &Limits::default()).unwrap().unwrap(),
+        read_response::<u16>(body.as_bytes(), &Limits::default())
+            .unwrap()
+            .unwrap(),
         300
     );
     let body = doc("<i8>4294967296</i8>");
     assert!(read_response::<i32>(body.as_bytes(), &Limits::default()).is_err());
     assert_eq!(
-        read_response::<i64>(body.as_bytes(), &Limits::default()).unwrap().unwrap(),
+        read_response::<i64>(body.as_bytes(), &Limits::default())
+            .unwrap()
+            .unwrap(),
         1 << 32
     );
     let body = doc("<int>-1</int>");

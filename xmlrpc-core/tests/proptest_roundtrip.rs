@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 use xmlrpc_core::{
-    encode_value, from_value, read_call, read_response, read_response_value, to_value,
-    write_call, write_response, DateTime, EncodeOptions, Limits, Map, Value,
+    encode_value, from_value, read_call, read_response, read_response_value, to_value, write_call,
+    write_response, DateTime, EncodeOptions, Limits, Map, Value,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -31,14 +31,27 @@ fn finite_double() -> impl Strategy<Value = f64> {
     use prop::num::f64::{NEGATIVE, NORMAL, POSITIVE, SUBNORMAL, ZERO};
     prop_oneof![
         POSITIVE | NEGATIVE | NORMAL | SUBNORMAL | ZERO,
-        prop::sample::select(vec![0.1, 1e-7, 1e300, -0.0, f64::MAX, f64::MIN_POSITIVE, 5e-324]),
+        prop::sample::select(vec![
+            0.1,
+            1e-7,
+            1e300,
+            -0.0,
+            f64::MAX,
+            f64::MIN_POSITIVE,
+            5e-324
+        ]),
     ]
 }
 
 fn datetime() -> impl Strategy<Value = DateTime> {
-    (1u16..=9999, 1u8..=12, 1u8..=31, 0u8..24, 0u8..60, 0u8..60)
-        .prop_filter_map("a real date", |(y, mo, d, h, mi, s)| {
-            DateTime::new(y, mo, d, h, mi, s).ok()
+    (
+        (1u16..=9999, 1u8..=12, 1u8..=31, 0u8..24, 0u8..60, 0u8..60),
+        prop_oneof![3 => Just(None), 1 => (-1439i16..=1439).prop_map(Some)],
+    )
+        .prop_filter_map("a real date", |((y, mo, d, h, mi, s), offset)| {
+            DateTime::new(y, mo, d, h, mi, s)
+                .ok()
+                .map(|dt| dt.with_offset(offset))
         })
 }
 
@@ -240,7 +253,10 @@ fn arb_record() -> impl Strategy<Value = Record> {
         any::<bool>(),
         xml_string(),
         finite_double(),
-        (prop::num::f32::NORMAL | prop::num::f32::ZERO | prop::num::f32::NEGATIVE | prop::num::f32::POSITIVE),
+        (prop::num::f32::NORMAL
+            | prop::num::f32::ZERO
+            | prop::num::f32::NEGATIVE
+            | prop::num::f32::POSITIVE),
         xml_char(),
         prop::option::of(any::<i32>()),
     );

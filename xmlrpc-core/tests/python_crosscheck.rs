@@ -71,7 +71,10 @@ fn canon(v: &Value) -> Json {
         Value::String(s) => json!({ "string": s }),
         Value::Double(d) => json!({ "double": format!("{:016x}", d.to_bits()) }),
         Value::DateTime(d) => {
-            assert_eq!(d.offset_minutes, None, "a zone appeared from nowhere in {d:?}");
+            assert_eq!(
+                d.offset_minutes, None,
+                "a zone appeared from nowhere in {d:?}"
+            );
             json!({ "dateTime": datetime_text(d) })
         }
         Value::Base64(b) => json!({ "base64": hex(b) }),
@@ -125,7 +128,10 @@ fn value_corpus() -> Vec<(&'static str, Value)> {
         ("string_whitespace_kept", s("  a\n\tb  ")),
         ("string_markup", s("<a href=\"x\">&amp; 'q'</a> ]]> &lt; >")),
         ("string_cr", s("a\r\nb\rc")),
-        ("string_bmp", s("h\u{e9}llo \u{4e2d}\u{6587} \u{20ac} \u{fffd}")),
+        (
+            "string_bmp",
+            s("h\u{e9}llo \u{4e2d}\u{6587} \u{20ac} \u{fffd}"),
+        ),
         ("string_non_bmp", s("\u{1F600} \u{10348} \u{10FFFD}")),
         ("string_long", s(&"0123456789".repeat(5000))),
         ("double_zero", Value::Double(0.0)),
@@ -140,9 +146,15 @@ fn value_corpus() -> Vec<(&'static str, Value)> {
         ("double_negative", Value::Double(-123.456)),
         ("double_integral", Value::Double(1e16)),
         ("base64_empty", Value::Base64(vec![])),
-        ("base64_all_bytes", Value::Base64((0..=255u8).cycle().take(1000).collect())),
+        (
+            "base64_all_bytes",
+            Value::Base64((0..=255u8).cycle().take(1000).collect()),
+        ),
         ("datetime", Value::DateTime(dt(1998, 7, 17, 14, 8, 55))),
-        ("datetime_leap", Value::DateTime(dt(2000, 2, 29, 23, 59, 59))),
+        (
+            "datetime_leap",
+            Value::DateTime(dt(2000, 2, 29, 23, 59, 59)),
+        ),
         ("datetime_year_one", Value::DateTime(dt(1, 1, 1, 0, 0, 0))),
         ("nil", Value::Nil),
         ("array_empty", Value::Array(vec![])),
@@ -168,7 +180,11 @@ fn value_corpus() -> Vec<(&'static str, Value)> {
         ("struct_empty", Value::Struct(Map::new())),
         (
             "struct_order",
-            strukt(&[("z", Value::Int(1)), ("a", Value::Int(2)), ("m", Value::Int(3))]),
+            strukt(&[
+                ("z", Value::Int(1)),
+                ("a", Value::Int(2)),
+                ("m", Value::Int(3)),
+            ]),
         ),
         (
             "struct_odd_names",
@@ -271,7 +287,11 @@ fn our_documents() -> Vec<(String, Vec<u8>, Json)> {
     let enc = encode_value(&item, &plain).unwrap();
     let mut out = Vec::new();
     write_response(&enc, &mut out);
-    docs.push(("response/typed".into(), out, json!({ "params": [item_canon] })));
+    docs.push((
+        "response/typed".into(),
+        out,
+        json!({ "params": [item_canon] }),
+    ));
 
     // Calls without parameters, from encoded parameters, with an odd method name.
     let mut out = Vec::new();
@@ -387,7 +407,9 @@ fn our_reading(kind: &str, xml: &[u8]) -> Result<Json, String> {
         "call" => {
             let call = read_call(xml, &limits).map_err(|e| e.to_string())?;
             let params = call.params.to_values().map_err(|e| e.to_string())?;
-            Ok(json!({ "method": call.name, "params": params.iter().map(canon).collect::<Vec<_>>() }))
+            Ok(
+                json!({ "method": call.name, "params": params.iter().map(canon).collect::<Vec<_>>() }),
+            )
         }
         "response" => match read_response_value(xml, &limits).map_err(|e| e.to_string())? {
             Ok(v) => Ok(json!({ "params": [canon(&v)] })),
