@@ -4,6 +4,7 @@
 pub mod calculator;
 pub mod interop;
 pub mod options;
+pub mod supervisor;
 
 /// Sends `tracing` output to stderr, filtered by `RUST_LOG` (default `info`).
 pub fn init_logging() {
