@@ -1,1 +1,363 @@
-fn main() {}
+//! Load benchmark: requests per second and p50/p99 latency with keep-alive connections, for
+//! our server against a bare hyper server that answers a fixed XML-RPC response without
+//! parsing (the ceiling of the HTTP stack), and, when installed, Python's `xmlrpc_extended`
+//! `ThreadPoolXMLRPCServer`.
+//!
+//! Run: `cargo bench -p xmlrpc-server --bench load` (env `BENCH_SECS`, default 5 s per
+//! measurement; `BENCH_PYTHON=0` skips the Python peer).
+
+use std::{
+    convert::Infallible,
+    net::SocketAddr,
+    time::{Duration, Instant},
+};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{server::conn::http1, service::service_fn, Request, Response};
+use hyper_util::rt::TokioIo;
+use serde::{Deserialize, Serialize};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::{TcpListener, TcpStream},
+};
+use xmlrpc_core::{EncodeOptions, Fault};
+use xmlrpc_server::Server;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Record {
+    id: i32,
+    name: String,
+    active: bool,
+    ratio: f64,
+    tags: Vec<String>,
+    scores: Vec<i32>,
+}
+
+fn record() -> Record {
+    Record {
+        id: 7,
+        name: "a moderately long name for the echo benchmark".into(),
+        active: true,
+        ratio: 0.625,
+        tags: (0..12).map(|i| format!("tag-{i}")).collect(),
+        scores: (0..40).collect(),
+    }
+}
+
+struct Workload {
+    name: &'static str,
+    request_body: Vec<u8>,
+    response_body: Vec<u8>,
+}
+
+fn workloads(server: &Server, rt: &tokio::runtime::Runtime) -> Vec<Workload> {
+    let opts = EncodeOptions::default();
+    let mut add = Vec::new();
+    xmlrpc_core::write_call("add", &(2, 3), &opts, &mut add).unwrap();
+    let mut echo = Vec::new();
+    xmlrpc_core::write_call("echo", &(record(),), &opts, &mut echo).unwrap();
+    let mut big = Vec::new();
+    let ints: Vec<i32> = (0..10_000).collect();
+    xmlrpc_core::write_call("echo_ints", &(ints,), &opts, &mut big).unwrap();
+    [
+        ("add(2,3)", add),
+        ("struct echo", echo),
+        ("10k-int echo", big),
+    ]
+    .into_iter()
+    .map(|(name, request_body)| Workload {
+        name,
+        response_body: rt.block_on(server.handle_document(&request_body)),
+        request_body,
+    })
+    .collect()
+}
+
+/// A bare hyper HTTP/1.1 server: reads the body, answers the fixed response.
+async fn bare_hyper(response: Bytes) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let _ = stream.set_nodelay(true);
+            let response = response.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req: Request<hyper::body::Incoming>| {
+                    let response = response.clone();
+                    async move {
+                        let _ = req.into_body().collect().await;
+                        let mut r = Response::new(Full::new(response));
+                        r.headers_mut()
+                            .insert("content-type", "text/xml".parse().unwrap());
+                        Ok::<_, Infallible>(r)
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+struct Result {
+    requests: u64,
+    errors: u64,
+    seconds: f64,
+    p50: Duration,
+    p99: Duration,
+}
+
+/// Drives `connections` keep-alive connections for `secs`, each sending `request` in a loop.
+async fn drive(addr: SocketAddr, request: Vec<u8>, connections: usize, secs: f64) -> Result {
+    let deadline = Instant::now() + Duration::from_secs_f64(secs);
+    let started = Instant::now();
+    let request = Bytes::from(request);
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let request = request.clone();
+            tokio::spawn(async move {
+                let mut latencies = Vec::with_capacity(100_000);
+                let mut errors = 0u64;
+                let Ok(mut stream) = TcpStream::connect(addr).await else {
+                    return (latencies, 1);
+                };
+                let _ = stream.set_nodelay(true);
+                let mut buf = Vec::with_capacity(1 << 16);
+                let mut reconnect = false;
+                while Instant::now() < deadline {
+                    // A server that closes after each answer pays for the reconnection.
+                    let t = Instant::now();
+                    if reconnect {
+                        match TcpStream::connect(addr).await {
+                            Ok(s) => stream = s,
+                            Err(_) => break,
+                        }
+                        let _ = stream.set_nodelay(true);
+                    }
+                    let answer = match stream.write_all(&request).await {
+                        Ok(()) => read_response(&mut stream, &mut buf).await,
+                        Err(_) => Answer::Failed,
+                    };
+                    match answer {
+                        Answer::Failed => {
+                            errors += 1;
+                            reconnect = true;
+                            continue;
+                        }
+                        Answer::Ok { keep_alive } => reconnect = !keep_alive,
+                    }
+                    latencies.push(t.elapsed().as_micros() as u32);
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    let mut errors = 0;
+    for task in tasks {
+        let (latencies, e) = task.await.unwrap();
+        all.extend(latencies);
+        errors += e;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    all.sort_unstable();
+    let pct = |p: f64| {
+        all.get(((all.len() as f64 * p) as usize).min(all.len().saturating_sub(1)))
+            .map(|&us| Duration::from_micros(us as u64))
+            .unwrap_or_default()
+    };
+    Result {
+        requests: all.len() as u64,
+        errors,
+        seconds,
+        p50: pct(0.50),
+        p99: pct(0.99),
+    }
+}
+
+enum Answer {
+    Ok { keep_alive: bool },
+    Failed,
+}
+
+/// Reads one response (Content-Length framing); `Failed` on error or a non-200 status.
+async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Answer {
+    buf.clear();
+    let mut chunk = [0u8; 16384];
+    let (head_end, length, keep_alive) = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = std::str::from_utf8(&buf[..i])
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            if !head.starts_with("http/1.1 200") && !head.starts_with("http/1.0 200") {
+                return Answer::Failed;
+            }
+            let length = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse::<usize>().ok())
+                .unwrap_or(0);
+            let keep_alive = head.starts_with("http/1.1") && !head.contains("connection: close");
+            break (i + 4, length, keep_alive);
+        }
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Answer::Failed,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    };
+    while buf.len() < head_end + length {
+        match stream.read(&mut chunk).await {
+            Ok(0) | Err(_) => return Answer::Failed,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+        }
+    }
+    Answer::Ok { keep_alive }
+}
+
+fn post(body: &[u8]) -> Vec<u8> {
+    let mut req = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: bench\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    req.extend_from_slice(body);
+    req
+}
+
+const PYTHON_SERVER: &str = r#"
+import sys
+from xmlrpc_extended import ThreadPoolXMLRPCServer
+s = ThreadPoolXMLRPCServer(("127.0.0.1", 0), max_workers=16, max_pending=64,
+                           logRequests=False, allow_none=True)
+s.register_function(lambda a, b: a + b, "add")
+s.register_function(lambda r: r, "echo")
+s.register_function(lambda r: r, "echo_ints")
+print(s.server_address[1], flush=True)
+s.serve_forever()
+"#;
+
+fn start_python() -> Option<(std::process::Child, SocketAddr)> {
+    use std::io::BufRead;
+    if std::env::var("BENCH_PYTHON").is_ok_and(|v| v == "0") {
+        return None;
+    }
+    let mut child = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(PYTHON_SERVER)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take()?)
+        .read_line(&mut line)
+        .ok()?;
+    match line.trim().parse::<u16>() {
+        Ok(port) => Some((child, SocketAddr::from(([127, 0, 0, 1], port)))),
+        Err(_) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            None
+        }
+    }
+}
+
+fn main() {
+    let secs: f64 = std::env::var("BENCH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(5.0);
+    // Server and load generator run on separate runtimes, as separate processes would.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let client_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+
+    let server = Server::builder()
+        .max_workers(256)
+        .max_pending(256)
+        .method(
+            "add",
+            |(a, b): (i32, i32)| async move { Ok::<_, Fault>(a + b) },
+        )
+        .method("echo", |(r,): (Record,)| async move { Ok::<_, Fault>(r) })
+        .method(
+            "echo_ints",
+            |(v,): (Vec<i32>,)| async move { Ok::<_, Fault>(v) },
+        )
+        .gzip_threshold(None)
+        .build()
+        .unwrap();
+    let loads = workloads(&server, &server_rt);
+    let ours = server_rt.block_on(async { server.bind("127.0.0.1:0").await.unwrap() });
+    let ours_addr = ours.local_addr().unwrap();
+    let python = start_python();
+    if python.is_none() {
+        println!("(python xmlrpc_extended peer not available: `pip install xmlrpc_extended`)");
+    }
+
+    println!(
+        "{:<14} {:>5} {:<18} {:>10} {:>9} {:>9} {:>7}",
+        "workload", "conns", "server", "req/s", "p50", "p99", "errors"
+    );
+    for load in &loads {
+        println!(
+            "# {}: request {} B, response {} B",
+            load.name,
+            load.request_body.len(),
+            load.response_body.len()
+        );
+        let bare_addr = server_rt.block_on(bare_hyper(Bytes::from(load.response_body.clone())));
+        let conns: &[usize] = if load.name.starts_with("10k") {
+            &[16]
+        } else {
+            &[16, 64]
+        };
+        for &n in conns {
+            let request = post(&load.request_body);
+            let mut targets = vec![("bare hyper", bare_addr), ("xmlrpc-server", ours_addr)];
+            if let Some((_, addr)) = &python {
+                targets.push(("py xmlrpc_extended", *addr));
+            }
+            let mut ceiling = None;
+            for (name, addr) in targets {
+                let r = client_rt.block_on(drive(addr, request.clone(), n, secs));
+                let rate = r.requests as f64 / r.seconds;
+                let share = match ceiling {
+                    None => {
+                        ceiling = Some(rate);
+                        String::new()
+                    }
+                    Some(c) => format!("  ({:.0}% of bare hyper)", 100.0 * rate / c),
+                };
+                println!(
+                    "{:<14} {:>5} {:<18} {:>10.0} {:>7.0}us {:>7.0}us {:>7}{share}",
+                    load.name,
+                    n,
+                    name,
+                    rate,
+                    r.p50.as_secs_f64() * 1e6,
+                    r.p99.as_secs_f64() * 1e6,
+                    r.errors
+                );
+            }
+        }
+    }
+    if let Some((mut child, _)) = python {
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    server_rt.block_on(ours.shutdown_within(Duration::from_secs(1)));
+}
