@@ -156,10 +156,9 @@ proptest! {
         args.finish("3").unwrap();
         prop_assert_same!(a, v, doc);
         prop_assert_eq!(n, 7);
-        if v == Value::Nil {
-            prop_assert!(b.is_none());
-        } else {
-            prop_assert_same!(b.unwrap(), v, doc);
+        match b {
+            None => prop_assert_eq!(&v, &Value::Nil),
+            Some(b) => prop_assert_same!(b, v, doc),
         }
     }
 
