@@ -115,13 +115,56 @@ pub fn no_method(index: usize) -> BoxFuture<CallResult> {
     ))
 }
 
+/// An argument type: one the codec can decode. Generated code asks for it rather than for
+/// `DeserializeOwned` so that a wrong type reads as what it is, on the argument's type.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of an XML-RPC method",
+    label = "this type does not implement `serde::Deserialize`, so calls cannot be decoded into it",
+    note = "derive it with `#[derive(serde::Deserialize)]`, or use a type the codec supports \
+            (numbers, `bool`, `String`, `Option`, `Vec`, maps, `DateTime`, `Value`, ...)"
+)]
+pub trait Param: DeserializeOwned {}
+
+impl<T: DeserializeOwned> Param for T {}
+
+/// A return type: one the codec can encode.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned by an XML-RPC method",
+    label = "this type does not implement `serde::Serialize`, so results cannot be encoded",
+    note = "derive it with `#[derive(serde::Serialize)]`, or return a type the codec supports"
+)]
+pub trait Returned: Serialize {}
+
+impl<T: Serialize> Returned for T {}
+
+/// The error type of a fallible method: one that converts into the fault to answer.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be answered as an XML-RPC fault",
+    label = "`Fault` does not implement `From<{Self}>`",
+    note = "implement `From<{Self}> for xmlrpc_core::Fault`, choosing each error's fault code \
+            and string, or return `Result<T, Fault>`"
+)]
+pub trait IntoFault: Into<Fault> {}
+
+impl<E: Into<Fault>> IntoFault for E {}
+
+/// The next argument, which the caller must send.
+pub fn required<T: Param>(args: &mut Args<'_>, name: &str) -> Result<T, Error> {
+    args.required(name)
+}
+
+/// The next argument if the caller sent it (a trailing optional argument).
+pub fn optional<T: Param>(args: &mut Args<'_>, name: &str) -> Result<Option<T>, Error> {
+    args.optional(name)
+}
+
 /// Encodes the value an infallible method returned.
-pub fn encode_plain<T: Serialize>(value: T, options: &EncodeOptions) -> CallResult {
+pub fn encode_plain<T: Returned>(value: T, options: &EncodeOptions) -> CallResult {
     xmlrpc_core::encode_value(&value, options).map_err(|e| e.to_fault())
 }
 
 /// Encodes the value of a fallible method, or turns its error into the fault to answer.
-pub fn encode_result<T: Serialize, E: Into<Fault>>(
+pub fn encode_result<T: Returned, E: IntoFault>(
     result: Result<T, E>,
     options: &EncodeOptions,
 ) -> CallResult {
@@ -150,7 +193,8 @@ pub async fn blocking<R: Send + 'static>(
 
 /// Names the XML-RPC type of `T` where one can be found: `T: DeserializeOwned` is probed with
 /// [`xmlrpc_core::type_name_of`], any other type (e.g. a return type that only implements
-/// `Serialize`) is `undef`. Generated code calls `(&Probe::<T>::new()).type_name()` with
+/// `Serialize`) is `undef`; an argument type that cannot be decoded is then reported once, by
+/// the decoding, not a second time by its signature. Generated code calls `(&Probe::<T>::new()).type_name()` with
 /// [`ProbeKnown`] and [`ProbeUnknown`] in scope: method resolution prefers the by-value
 /// receiver of `ProbeKnown`, and falls back to the autoref'd `ProbeUnknown` only when `T`
 /// cannot be probed. This is decided per concrete type at the expansion site, without

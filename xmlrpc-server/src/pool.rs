@@ -92,7 +92,9 @@ mod tests {
     async fn workers_then_pending_then_policy() {
         let stats = Counters::default();
         let pool = Pool::new(1, 1, Overload::http503());
-        let first = pool.admit(&stats).await.ok().expect("a free worker");
+        let Ok(first) = pool.admit(&stats).await else {
+            panic!("a free worker")
+        };
         assert_eq!(stats.active.load(Relaxed), 1);
         let waiting = pool.admit(&stats);
         tokio::pin!(waiting);
@@ -104,7 +106,9 @@ mod tests {
             Err(Overload::Http503 { .. })
         ));
         drop(first);
-        let second = waiting.await.ok().expect("the pending one runs");
+        let Ok(second) = waiting.await else {
+            panic!("the pending one runs")
+        };
         assert_eq!(stats.queued.load(Relaxed), 0);
         assert_eq!(stats.active.load(Relaxed), 1);
         drop(second);
