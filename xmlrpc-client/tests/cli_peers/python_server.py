@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Python's SimpleXMLRPCServer with documented methods, as a peer for the `xmlrpc` tool.
+
+Usage: python_server.py [--no-multicall] [--auth USER:PASS]
+
+Prints the port it bound on 127.0.0.1, then serves until killed. The stock server answers
+system.methodSignature with "signatures not supported"; this one derives signatures from
+the functions' type annotations (unannotated functions keep the stock answer), which is
+what `xmlrpc gen` needs to declare typed methods.
+"""
+import base64
+import datetime
+import inspect
+import sys
+import time
+import xmlrpc.client
+from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
+
+XMLRPC_TYPES = {
+    int: "int",
+    float: "double",
+    str: "string",
+    bool: "boolean",
+    bytes: "base64",
+    datetime.datetime: "dateTime.iso8601",
+    dict: "struct",
+    list: "array",
+    None: "nil",
+    type(None): "nil",
+}
+
+AUTH = None
+LAST_HEADERS = {}
+
+
+class Handler(SimpleXMLRPCRequestHandler):
+    rpc_paths = ("/", "/RPC2")
+
+    def do_POST(self):
+        global LAST_HEADERS
+        LAST_HEADERS = dict(self.headers.items())
+        if AUTH is not None:
+            expected = "Basic " + base64.b64encode(AUTH.encode()).decode()
+            if self.headers.get("Authorization") != expected:
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="test"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+        super().do_POST()
+
+
+class Server(SimpleXMLRPCServer):
+    def system_methodSignature(self, method_name):
+        func = self.funcs.get(method_name)
+        if func is None:
+            raise xmlrpc.client.Fault(-32601, "no method %s" % method_name)
+        try:
+            sig = inspect.signature(func)
+        except (TypeError, ValueError):
+            return "signatures not supported"
+        params = list(sig.parameters.values())
+        annotated = [p.annotation for p in params] + [sig.return_annotation]
+        if any(a is inspect.Parameter.empty for a in annotated) or any(
+            a not in XMLRPC_TYPES for a in annotated
+        ):
+            return "signatures not supported"
+        return [[XMLRPC_TYPES[sig.return_annotation]] + [XMLRPC_TYPES[p.annotation] for p in params]]
+
+
+def add(a: int, b: int) -> int:
+    """Adds two integers."""
+    return a + b
+
+
+def concat_text(a: str, b: str) -> str:
+    """Joins two strings.
+
+    The second follows the first without a separator.
+    """
+    return a + b
+
+
+def scale(x: float, k: float) -> float:
+    """Multiplies x by k."""
+    return x * k
+
+
+def negate(b: bool) -> bool:
+    """Returns the opposite truth value."""
+    return not b
+
+
+def next_day(d: datetime.datetime) -> datetime.datetime:
+    """Returns the same time one day later."""
+    return d + datetime.timedelta(days=1)
+
+
+def reverse_bytes(data: bytes) -> bytes:
+    """Returns the bytes in reverse order."""
+    return data[::-1]
+
+
+def keys(record: dict) -> list:
+    """Lists the member names of a struct, sorted."""
+    return sorted(record)
+
+
+def count(items: list) -> int:
+    """Counts the elements of an array."""
+    return len(items)
+
+
+def sleep(seconds: float) -> float:
+    """Sleeps, then returns its argument."""
+    time.sleep(seconds)
+    return seconds
+
+
+def nothing() -> None:
+    """Returns nil."""
+    return None
+
+
+def fail(code: int, message: str) -> int:
+    """Raises the fault (code, message)."""
+    raise xmlrpc.client.Fault(code, message)
+
+
+def header(name: str) -> str:
+    """Returns the value of an HTTP header of this request, or an empty string."""
+    for key, value in LAST_HEADERS.items():
+        if key.lower() == name.lower():
+            return value
+    return ""
+
+
+def echo(value):
+    """Returns its argument unchanged."""
+    return value
+
+
+def main():
+    global AUTH
+    args = sys.argv[1:]
+    multicall = "--no-multicall" not in args
+    if "--auth" in args:
+        AUTH = args[args.index("--auth") + 1]
+    server = Server(("127.0.0.1", 0), requestHandler=Handler, allow_none=True,
+                    logRequests=False, use_builtin_types=True)
+    server.register_introspection_functions()
+    if multicall:
+        server.register_multicall_functions()
+    for fn, name in [
+        (add, "demo.add"),
+        (concat_text, "demo.concatText"),
+        (scale, "demo.scale"),
+        (negate, "demo.negate"),
+        (next_day, "demo.nextDay"),
+        (reverse_bytes, "demo.reverseBytes"),
+        (keys, "demo.keys"),
+        (count, "demo.count"),
+        (sleep, "demo.sleep"),
+        (nothing, "demo.nothing"),
+        (fail, "demo.fail"),
+        (header, "demo.header"),
+        (echo, "demo.echo"),
+        (add, "ping.add"),
+    ]:
+        server.register_function(fn, name)
+    print(server.server_address[1], flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
