@@ -26,6 +26,10 @@ pub struct Error {
     path: String,
     message: String,
     position: Option<u64>,
+    /// A fault code more specific than the kind's (unsupported encoding, invalid character).
+    code: Option<i32>,
+    /// The argument name and the length of the path prefix naming the parameter.
+    arg: Option<Box<(String, usize)>>,
 }
 
 impl Error {
@@ -36,7 +40,42 @@ impl Error {
             path: String::new(),
             message: message.into(),
             position: None,
+            code: None,
+            arg: None,
         }
+    }
+    /// A type error: `expected int, found string`.
+    pub(crate) fn mismatch(expected: &str, found: &str) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("expected {expected}, found {found}"),
+        )
+    }
+    /// A syntax error with a more specific fault code.
+    pub(crate) fn with_code(mut self, code: i32) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets the byte position unless one is already known.
+    pub(crate) fn at_if_unset(mut self, position: Option<u64>) -> Self {
+        if self.position.is_none() {
+            self.position = position;
+        }
+        self
+    }
+    /// Names the parameter (`params[1]`) and its argument name (`b`).
+    pub(crate) fn for_param(self, index: usize, name: Option<&str>) -> Self {
+        let seg = format!("params[{index}]");
+        let root = seg.len();
+        let mut e = self.within(&seg);
+        if let Some(n) = name.filter(|n| !n.is_empty()) {
+            e.arg = Some(Box::new((n.to_string(), root)));
+        }
+        e
+    }
+    /// The name of the argument the error is about, when decoding typed arguments.
+    pub fn argument(&self) -> Option<&str> {
+        self.arg.as_ref().map(|a| a.0.as_str())
     }
     /// The category of the error.
     pub fn kind(&self) -> ErrorKind {
@@ -71,6 +110,9 @@ impl Error {
     }
     /// The interoperability fault code this error answers a request with.
     pub fn fault_code(&self) -> i32 {
+        if let Some(code) = self.code {
+            return code;
+        }
         match self.kind {
             ErrorKind::Syntax | ErrorKind::Limit => crate::Fault::PARSE_ERROR,
             ErrorKind::Structure => crate::Fault::INVALID_REQUEST,
@@ -86,10 +128,14 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if !self.path.is_empty() {
-            write!(f, "{}: ", self.path)?;
+        match &self.arg {
+            Some(arg) if arg.1 >= self.path.len() => {
+                write!(f, "{} ({}): {}", self.path, arg.0, self.message)?
+            }
+            Some(arg) => write!(f, "{}: {} (argument `{}`)", self.path, self.message, arg.0)?,
+            None if self.path.is_empty() => f.write_str(&self.message)?,
+            None => write!(f, "{}: {}", self.path, self.message)?,
         }
-        f.write_str(&self.message)?;
         if let Some(p) = self.position {
             write!(f, " (at byte {p})")?;
         }
@@ -102,6 +148,42 @@ impl std::error::Error for Error {}
 impl serde::de::Error for Error {
     fn custom<T: fmt::Display>(msg: T) -> Self {
         Error::new(ErrorKind::Custom, msg.to_string())
+    }
+    fn invalid_type(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        Error::new(ErrorKind::Type, format!("expected {exp}, found {unexp}"))
+    }
+    fn invalid_value(unexp: serde::de::Unexpected<'_>, exp: &dyn serde::de::Expected) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("invalid value {unexp}, expected {exp}"),
+        )
+    }
+    fn invalid_length(len: usize, exp: &dyn serde::de::Expected) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("invalid length {len}, expected {exp}"),
+        )
+    }
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("unknown variant `{variant}`, expected one of {expected:?}"),
+        )
+    }
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("unknown struct member `{field}`, expected one of {expected:?}"),
+        )
+    }
+    fn missing_field(field: &'static str) -> Self {
+        Error::new(ErrorKind::Type, format!("missing struct member `{field}`"))
+    }
+    fn duplicate_field(field: &'static str) -> Self {
+        Error::new(
+            ErrorKind::Type,
+            format!("duplicate struct member `{field}`"),
+        )
     }
 }
 

@@ -1,6 +1,11 @@
-use serde::de::DeserializeOwned;
+use std::borrow::Cow;
 
-use crate::{Error, Value};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
+
+use crate::de::De;
+use crate::value::de::RefSource;
+use crate::xml::read::XmlReader;
+use crate::{Error, ErrorKind, Value};
 
 /// A decoded `methodCall`: the method name and its still-encoded parameters.
 #[derive(Debug, Clone)]
@@ -20,21 +25,46 @@ pub struct Params<'a> {
 
 #[derive(Debug, Clone)]
 enum ParamsInner<'a> {
-    #[allow(dead_code)]
     Xml {
-        doc: &'a [u8],
+        /// The prepared (UTF-8) document.
+        doc: Cow<'a, [u8]>,
+        /// Offset of `doc[0]` in the original input.
+        base: u64,
+        /// `<value>…</value>` of each `<param>`.
         spans: Vec<(usize, usize)>,
+        /// Prefixes the document bound to the extensions namespace.
+        prefixes: Vec<Box<[u8]>>,
+        max_depth: usize,
     },
-    Values(std::borrow::Cow<'a, [Value]>),
+    Values(Cow<'a, [Value]>),
 }
 
 impl<'a> Params<'a> {
     /// Parameters held as values.
-    pub fn from_values(values: impl Into<std::borrow::Cow<'a, [Value]>>) -> Self {
+    pub fn from_values(values: impl Into<Cow<'a, [Value]>>) -> Self {
         Params {
             inner: ParamsInner::Values(values.into()),
         }
     }
+
+    pub(crate) fn from_xml(
+        doc: Cow<'a, [u8]>,
+        base: u64,
+        spans: Vec<(usize, usize)>,
+        prefixes: Vec<Box<[u8]>>,
+        max_depth: usize,
+    ) -> Self {
+        Params {
+            inner: ParamsInner::Xml {
+                doc,
+                base,
+                spans,
+                prefixes,
+                max_depth,
+            },
+        }
+    }
+
     /// How many parameters the call has.
     pub fn len(&self) -> usize {
         match &self.inner {
@@ -48,40 +78,206 @@ impl<'a> Params<'a> {
     }
     /// A reader that takes the parameters one by one as typed arguments.
     pub fn args(&self) -> Args<'_> {
-        todo!("core: Args over {:?}", self.len())
+        Args {
+            params: self,
+            next: 0,
+        }
     }
     /// Decodes all parameters as one sequence (a tuple, a `Vec`, ...).
     pub fn decode<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        todo!()
+        T::deserialize(ParamsDe { params: self })
     }
     /// All parameters as values.
     pub fn to_values(&self) -> Result<Vec<Value>, Error> {
-        todo!()
+        match &self.inner {
+            ParamsInner::Values(v) => Ok(v.to_vec()),
+            ParamsInner::Xml { .. } => (0..self.len())
+                .map(|i| self.get::<Value>(i).map_err(|e| e.for_param(i, None)))
+                .collect(),
+        }
+    }
+    /// Parameter `index` decoded as `T` (errors are not yet prefixed with `params[i]`).
+    fn get<T: DeserializeOwned>(&self, index: usize) -> Result<T, Error> {
+        self.get_seed(index, std::marker::PhantomData::<T>)
+    }
+
+    fn get_seed<'p, S: DeserializeSeed<'p>>(
+        &'p self,
+        index: usize,
+        seed: S,
+    ) -> Result<S::Value, Error> {
+        match &self.inner {
+            ParamsInner::Xml {
+                doc,
+                base,
+                spans,
+                prefixes,
+                max_depth,
+            } => {
+                let (start, end) = spans[index];
+                let doc: &'p [u8] = doc;
+                let mut rd = XmlReader::new(&doc[start..end], base + start as u64, *max_depth);
+                rd.ext_prefixes.clone_from(prefixes);
+                let mut de = De::new(&mut rd);
+                let r = seed.deserialize(&mut de);
+                r.map_err(|e| e.at_if_unset(Some(base + start as u64)))
+            }
+            ParamsInner::Values(v) => {
+                let mut de = De::new(RefSource::new(&v[index]));
+                seed.deserialize(&mut de)
+            }
+        }
+    }
+
+    /// Parameter `index` as a typed value, if present.
+    pub fn get_typed<T: DeserializeOwned>(&self, index: usize) -> Option<Result<T, Error>> {
+        (index < self.len()).then(|| self.get(index).map_err(|e| e.for_param(index, None)))
     }
 }
 
 /// Takes parameters one at a time into typed arguments, naming the failing parameter
 /// (`params[1] (b): expected int, found string`) in its errors.
 pub struct Args<'p> {
-    #[allow(dead_code)]
     params: &'p Params<'p>,
-    #[allow(dead_code)]
     next: usize,
 }
 
 impl<'p> Args<'p> {
     /// The next parameter, which must be present; `name` is used in error messages.
     pub fn required<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Error> {
-        todo!("{name}")
+        let i = self.next;
+        if i >= self.params.len() {
+            return Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "missing parameter: expected at least {} parameters, got {}",
+                    i + 1,
+                    self.params.len()
+                ),
+            )
+            .for_param(i, Some(name)));
+        }
+        self.next += 1;
+        self.params.get(i).map_err(|e| e.for_param(i, Some(name)))
     }
     /// The next parameter if the caller sent it (a trailing optional argument); `None` when
     /// absent or nil.
     pub fn optional<T: DeserializeOwned>(&mut self, name: &str) -> Result<Option<T>, Error> {
-        todo!("{name}")
+        if self.next >= self.params.len() {
+            return Ok(None);
+        }
+        self.required::<Option<T>>(name)
+    }
+    /// All remaining parameters as `T` (variadic arguments).
+    pub fn rest<T: DeserializeOwned>(&mut self, name: &str) -> Result<Vec<T>, Error> {
+        let mut out = Vec::with_capacity(self.remaining());
+        while self.next < self.params.len() {
+            out.push(self.required(name)?);
+        }
+        Ok(out)
+    }
+    /// How many parameters have not been taken yet.
+    pub fn remaining(&self) -> usize {
+        self.params.len().saturating_sub(self.next)
     }
     /// Checks that no parameter is left over; `expected` describes the accepted counts for
     /// the message (e.g. "2" or "1 to 3").
     pub fn finish(self, expected: &str) -> Result<(), Error> {
-        todo!("{expected}")
+        if self.next < self.params.len() {
+            return Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "too many parameters: expected {expected}, got {}",
+                    self.params.len()
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// All parameters as one sequence.
+struct ParamsDe<'p, 'a> {
+    params: &'p Params<'a>,
+}
+
+struct ParamsSeq<'p, 'a> {
+    params: &'p Params<'a>,
+    next: usize,
+}
+
+impl<'p> de::SeqAccess<'p> for ParamsSeq<'p, '_> {
+    type Error = Error;
+    fn next_element_seed<T: DeserializeSeed<'p>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, Error> {
+        if self.next >= self.params.len() {
+            return Ok(None);
+        }
+        let i = self.next;
+        self.next += 1;
+        self.params
+            .get_seed(i, seed)
+            .map(Some)
+            .map_err(|e| e.for_param(i, None))
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.params.len() - self.next)
+    }
+}
+
+impl<'de> de::Deserializer<'de> for ParamsDe<'de, '_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        let mut seq = ParamsSeq {
+            params: self.params,
+            next: 0,
+        };
+        let v = visitor.visit_seq(&mut seq)?;
+        if seq.next < self.params.len() {
+            return Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "too many parameters: expected {}, got {}",
+                    seq.next,
+                    self.params.len()
+                ),
+            ));
+        }
+        Ok(v)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        if self.params.is_empty() {
+            visitor.visit_unit()
+        } else {
+            Err(Error::new(
+                ErrorKind::Type,
+                format!("too many parameters: expected 0, got {}", self.params.len()),
+            ))
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option seq tuple tuple_struct map struct enum identifier ignored_any
     }
 }

@@ -1,0 +1,838 @@
+//! The event-driven reader: quick-xml events in, XML-RPC tokens out. Nesting is tracked on an
+//! explicit stack (never recursion), text is borrowed from the input unless entities or
+//! carriage returns force a copy into a reused scratch buffer, scalars are parsed from bytes.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+use crate::de::{Bin, Source, Tok, Txt};
+use crate::scalar;
+use crate::{Error, ErrorKind};
+
+/// The namespace of the Apache XML-RPC extensions (`ex:i8`, `ex:nil`).
+pub(crate) const EXT_NS: &[u8] = b"http://ws.apache.org/xmlrpc/namespaces/extensions";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StructState {
+    /// Next: `<member>` or `</struct>`.
+    ExpectMember,
+    /// After `<name>`: next `<value>`.
+    ExpectValue,
+    /// After the member's value: next `</member>`.
+    AfterValue,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Frame {
+    /// Inside `<data>`: next `<value>` or `</data>`.
+    Array,
+    Struct(StructState),
+    /// An empty container: `n` end tags remain before its `</value>` is consumed.
+    Close(u8),
+}
+
+#[derive(Clone, Copy)]
+enum Acc<'a> {
+    Empty,
+    Borrowed(&'a [u8]),
+    Scratch,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Int,
+    I8,
+    Bool,
+    Str,
+    Double,
+    DateTime,
+    Base64,
+    Struct,
+    Array,
+    Nil,
+}
+
+/// `bytes` must come from the prepared (UTF-8 validated) document at ASCII delimiters.
+#[inline]
+fn as_str(bytes: &[u8]) -> &str {
+    debug_assert!(std::str::from_utf8(bytes).is_ok());
+    // SAFETY: the whole document was validated as UTF-8 by `input::prepare`, and quick-xml
+    // splits text only at ASCII delimiters (`<`, `>`, `&`, `;`, `]]>`), which are never inside
+    // a multi-byte sequence; scratch buffers only ever receive such slices and encoded chars.
+    unsafe { std::str::from_utf8_unchecked(bytes) }
+}
+
+fn is_xml_char(c: u32) -> bool {
+    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
+}
+
+fn name_of(e: &[u8]) -> String {
+    let s = String::from_utf8_lossy(e);
+    s.chars().take(64).collect()
+}
+
+/// Reads XML-RPC tokens from a prepared document (or a span of one).
+pub(crate) struct XmlReader<'a> {
+    rd: Reader<&'a [u8]>,
+    base: u64,
+    stack: Vec<Frame>,
+    max_depth: usize,
+    scratch: Vec<u8>,
+    bin: Vec<u8>,
+    /// Validation only: base64 goes to a reused buffer, nothing is handed out.
+    validate_only: bool,
+    /// Prefixes bound to the extensions namespace (besides the literal `ex`).
+    pub(crate) ext_prefixes: Vec<Box<[u8]>>,
+    /// Start of the last event read.
+    ev_pos: u64,
+    /// Start of the current token.
+    tok_pos: u64,
+    /// Start of the last top-level `<value>`.
+    pub(crate) value_start: u64,
+    pending: Option<(Event<'a>, u64)>,
+}
+
+impl<'a> XmlReader<'a> {
+    /// A reader over `doc`, whose first byte is at `base` in the original input.
+    pub(crate) fn new(doc: &'a [u8], base: u64, max_depth: usize) -> Self {
+        let mut rd = Reader::from_reader(doc);
+        let cfg = rd.config_mut();
+        cfg.trim_text(false);
+        cfg.check_end_names = true;
+        cfg.expand_empty_elements = false;
+        cfg.check_comments = true;
+        cfg.allow_dangling_amp = false;
+        cfg.allow_unmatched_ends = false;
+        XmlReader {
+            rd,
+            base,
+            stack: Vec::new(),
+            max_depth,
+            scratch: Vec::new(),
+            bin: Vec::new(),
+            validate_only: false,
+            ext_prefixes: Vec::new(),
+            ev_pos: base,
+            tok_pos: base,
+            value_start: base,
+            pending: None,
+        }
+    }
+
+    pub(crate) fn set_validate_only(&mut self, on: bool) {
+        self.validate_only = on;
+    }
+
+    /// Whether no value is partially read.
+    pub(crate) fn at_top(&self) -> bool {
+        self.stack.is_empty()
+    }
+
+    /// The position after the last event read.
+    pub(crate) fn offset(&self) -> u64 {
+        self.base + self.rd.buffer_position()
+    }
+
+    pub(crate) fn last_event_pos(&self) -> u64 {
+        self.ev_pos
+    }
+
+    fn syntax(&self, msg: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Syntax, msg).at(self.ev_pos)
+    }
+
+    fn structure(&self, msg: impl Into<String>) -> Error {
+        Error::new(ErrorKind::Structure, msg).at(self.ev_pos)
+    }
+
+    /// The next raw event. DOCTYPE is rejected here, before anything else happens.
+    #[inline]
+    pub(crate) fn ev(&mut self) -> Result<Event<'a>, Error> {
+        if let Some((e, pos)) = self.pending.take() {
+            self.ev_pos = pos;
+            return Ok(e);
+        }
+        self.ev_pos = self.base + self.rd.buffer_position();
+        match self.rd.read_event() {
+            Ok(Event::DocType(_)) => Err(self.syntax("DOCTYPE is not allowed")),
+            Ok(e @ (Event::Start(_) | Event::Empty(_))) => {
+                if let Event::Start(s) | Event::Empty(s) = &e {
+                    if !s.attributes_raw().is_empty() {
+                        self.scan_attributes(s)?;
+                    }
+                }
+                Ok(e)
+            }
+            Ok(e) => Ok(e),
+            Err(e) => Err(Error::new(ErrorKind::Syntax, format!("malformed XML: {e}"))
+                .at(self.base + self.rd.error_position())),
+        }
+    }
+
+    /// Puts an event back; the next `ev` returns it.
+    pub(crate) fn unread(&mut self, e: Event<'a>) {
+        self.pending = Some((e, self.ev_pos));
+    }
+
+    /// Checks the attributes are well-formed and records prefixes bound to the extensions
+    /// namespace.
+    fn scan_attributes(&mut self, s: &BytesStart<'_>) -> Result<(), Error> {
+        for a in s.attributes() {
+            let a = a.map_err(|e| self.syntax(format!("malformed attribute: {e}")))?;
+            if let Some(prefix) = a.key.as_ref().strip_prefix(b"xmlns:") {
+                if &*a.value == EXT_NS && !self.ext_prefixes.iter().any(|p| &**p == prefix) {
+                    self.ext_prefixes.push(prefix.into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The next significant event: whitespace text, comments and processing instructions are
+    /// skipped; other text between elements is an error.
+    pub(crate) fn sig(&mut self) -> Result<Event<'a>, Error> {
+        loop {
+            match self.ev()? {
+                Event::Text(t) => {
+                    if !t.iter().all(|&b| scalar::is_ws(b)) {
+                        return Err(self.structure("unexpected text between elements"));
+                    }
+                }
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::GeneralRef(_) | Event::CData(_) => {
+                    return Err(self.structure("unexpected text between elements"))
+                }
+                Event::Decl(_) => {
+                    return Err(self.syntax("XML declaration is only allowed at the start"))
+                }
+                e => return Ok(e),
+            }
+        }
+    }
+
+    /// Consumes an end tag (whitespace and comments before it are fine).
+    pub(crate) fn expect_end(&mut self, what: &str) -> Result<(), Error> {
+        match self.sig()? {
+            Event::End(_) => Ok(()),
+            Event::Eof => Err(self.syntax(format!("unexpected end of document, expected {what}"))),
+            e => Err(self.structure(format!("expected {what}, found {}", describe(&e)))),
+        }
+    }
+
+    fn push(&mut self, f: Frame) -> Result<(), Error> {
+        if self.stack.len() >= self.max_depth {
+            return Err(Error::new(
+                ErrorKind::Limit,
+                format!("nesting deeper than {} levels", self.max_depth),
+            )
+            .at(self.ev_pos));
+        }
+        self.stack.push(f);
+        Ok(())
+    }
+
+    /// A value ended: a struct member now waits for `</member>`.
+    #[inline]
+    fn complete(&mut self) {
+        if let Some(Frame::Struct(s @ StructState::ExpectValue)) = self.stack.last_mut() {
+            *s = StructState::AfterValue;
+        }
+    }
+
+    // ----- text -----
+
+    #[inline]
+    fn acc_raw(&mut self, acc: &mut Acc<'a>, piece: &'a [u8]) {
+        if piece.is_empty() {
+            return;
+        }
+        let has_cr = piece.contains(&b'\r');
+        if !has_cr {
+            match *acc {
+                Acc::Empty => *acc = Acc::Borrowed(piece),
+                Acc::Borrowed(p) => {
+                    self.scratch.clear();
+                    self.scratch.extend_from_slice(p);
+                    self.scratch.extend_from_slice(piece);
+                    *acc = Acc::Scratch;
+                }
+                Acc::Scratch => self.scratch.extend_from_slice(piece),
+            }
+            return;
+        }
+        self.spill(acc);
+        // XML end-of-line handling: CR LF and lone CR become LF.
+        let mut i = 0;
+        while i < piece.len() {
+            let b = piece[i];
+            if b == b'\r' {
+                self.scratch.push(b'\n');
+                if piece.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                self.scratch.push(b);
+            }
+            i += 1;
+        }
+    }
+
+    fn spill(&mut self, acc: &mut Acc<'a>) {
+        match *acc {
+            Acc::Empty => self.scratch.clear(),
+            Acc::Borrowed(p) => {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(p);
+            }
+            Acc::Scratch => {}
+        }
+        *acc = Acc::Scratch;
+    }
+
+    fn acc_ref(&mut self, acc: &mut Acc<'a>, r: &[u8]) -> Result<(), Error> {
+        let c = match r {
+            b"lt" => '<',
+            b"gt" => '>',
+            b"amp" => '&',
+            b"apos" => '\'',
+            b"quot" => '"',
+            [b'#', b'x', hex @ ..] => self.char_ref(hex, 16)?,
+            [b'#', dec @ ..] => self.char_ref(dec, 10)?,
+            _ => {
+                return Err(self.syntax(format!(
+                    "unknown entity `&{};` (only the five predefined entities and character references are allowed)",
+                    name_of(r)
+                )))
+            }
+        };
+        self.spill(acc);
+        let mut b = [0u8; 4];
+        self.scratch
+            .extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+        Ok(())
+    }
+
+    fn char_ref(&self, digits: &[u8], radix: u32) -> Result<char, Error> {
+        let bad = || {
+            self.syntax(format!(
+                "invalid character reference `&#{};`",
+                name_of(digits)
+            ))
+        };
+        if digits.is_empty() || digits.len() > 8 {
+            return Err(bad());
+        }
+        let mut v: u32 = 0;
+        for &d in digits {
+            let x = (d as char).to_digit(radix).ok_or_else(bad)?;
+            v = v * radix + x;
+        }
+        if !is_xml_char(v) {
+            return Err(self.syntax(format!(
+                "character reference to U+{v:04X}, which is not allowed in XML"
+            )));
+        }
+        char::from_u32(v).ok_or_else(bad)
+    }
+
+    fn acc_bytes(&self, acc: &Acc<'a>) -> &[u8] {
+        match acc {
+            Acc::Empty => b"",
+            Acc::Borrowed(p) => p,
+            Acc::Scratch => &self.scratch,
+        }
+    }
+
+    fn acc_txt(&self, acc: Acc<'a>) -> Txt<'a> {
+        match acc {
+            Acc::Empty => Txt::Borrowed(""),
+            Acc::Borrowed(p) => Txt::Borrowed(as_str(p)),
+            Acc::Scratch => Txt::Scratch,
+        }
+    }
+
+    /// Reads the text content of a leaf element up to its end tag.
+    fn content(&mut self, what: &str) -> Result<Acc<'a>, Error> {
+        let mut acc = Acc::Empty;
+        loop {
+            match self.ev()? {
+                Event::Text(t) => {
+                    let b = borrowed(t.into_inner(), &mut self.scratch, &mut acc);
+                    if let Some(b) = b {
+                        self.acc_raw(&mut acc, b);
+                    }
+                }
+                Event::CData(t) => {
+                    let b = borrowed(t.into_inner(), &mut self.scratch, &mut acc);
+                    if let Some(b) = b {
+                        self.acc_raw(&mut acc, b);
+                    }
+                }
+                Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
+                Event::End(_) => return Ok(acc),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Eof => {
+                    return Err(self.syntax(format!("unexpected end of document inside <{what}>")))
+                }
+                e => {
+                    return Err(
+                        self.structure(format!("unexpected {} inside <{what}>", describe(&e)))
+                    )
+                }
+            }
+        }
+    }
+
+    /// Reads a text-only element's content as a string (`<methodName>`, `<name>`).
+    pub(crate) fn content_string(&mut self, what: &str) -> Result<String, Error> {
+        let acc = self.content(what)?;
+        Ok(as_str(self.acc_bytes(&acc)).to_owned())
+    }
+
+    // ----- values -----
+
+    fn kind(&self, e: &BytesStart<'_>) -> Result<Kind, Error> {
+        let name = e.name().into_inner();
+        Ok(match name {
+            b"string" => Kind::Str,
+            b"int" | b"i4" => Kind::Int,
+            b"double" => Kind::Double,
+            b"boolean" => Kind::Bool,
+            b"struct" => Kind::Struct,
+            b"array" => Kind::Array,
+            b"i8" => Kind::I8,
+            b"nil" => Kind::Nil,
+            b"dateTime.iso8601" => Kind::DateTime,
+            b"base64" => Kind::Base64,
+            _ => {
+                let local = name.iter().position(|&b| b == b':').and_then(|c| {
+                    let prefix = &name[..c];
+                    (prefix == b"ex" || self.ext_prefixes.iter().any(|p| &**p == prefix))
+                        .then(|| &name[c + 1..])
+                });
+                match local {
+                    Some(b"i8") => Kind::I8,
+                    Some(b"nil") => Kind::Nil,
+                    Some(b"i1" | b"i2") => Kind::Int,
+                    Some(b"float") => Kind::Double,
+                    _ => {
+                        return Err(
+                            self.structure(format!("unknown value type <{}>", name_of(name)))
+                        )
+                    }
+                }
+            }
+        })
+    }
+
+    /// After `<value>`: the value's type element, or text (an untyped string).
+    fn value_body(&mut self) -> Result<Tok<'a>, Error> {
+        let mut acc = Acc::Empty;
+        loop {
+            match self.ev()? {
+                Event::Text(t) => {
+                    if let Some(b) = borrowed(t.into_inner(), &mut self.scratch, &mut acc) {
+                        self.acc_raw(&mut acc, b);
+                    }
+                }
+                Event::CData(t) => {
+                    if let Some(b) = borrowed(t.into_inner(), &mut self.scratch, &mut acc) {
+                        self.acc_raw(&mut acc, b);
+                    }
+                }
+                Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::End(_) => {
+                    // `<value>text</value>`: a string, whitespace kept.
+                    self.complete();
+                    return Ok(Tok::Str(self.acc_txt(acc)));
+                }
+                Event::Start(e) => {
+                    self.only_ws(&acc)?;
+                    let k = self.kind(&e)?;
+                    return self.typed(k, false);
+                }
+                Event::Empty(e) => {
+                    self.only_ws(&acc)?;
+                    let k = self.kind(&e)?;
+                    return self.typed(k, true);
+                }
+                Event::Eof => return Err(self.syntax("unexpected end of document inside <value>")),
+                e => {
+                    return Err(
+                        self.structure(format!("unexpected {} inside <value>", describe(&e)))
+                    )
+                }
+            }
+        }
+    }
+
+    fn only_ws(&self, acc: &Acc<'a>) -> Result<(), Error> {
+        if self.acc_bytes(acc).iter().all(|&b| scalar::is_ws(b)) {
+            Ok(())
+        } else {
+            Err(self.structure("text mixed with a type element inside <value>"))
+        }
+    }
+
+    fn typed(&mut self, k: Kind, empty: bool) -> Result<Tok<'a>, Error> {
+        let start = self.ev_pos;
+        match k {
+            Kind::Struct => {
+                if empty {
+                    self.push(Frame::Close(0))?;
+                } else {
+                    self.push(Frame::Struct(StructState::ExpectMember))?;
+                }
+                return Ok(Tok::StructStart);
+            }
+            Kind::Array => {
+                if empty {
+                    self.push(Frame::Close(0))?;
+                    return Ok(Tok::ArrayStart);
+                }
+                match self.sig()? {
+                    Event::Start(d) if d.name().as_ref() == b"data" => self.push(Frame::Array)?,
+                    Event::Empty(d) if d.name().as_ref() == b"data" => {
+                        self.push(Frame::Close(1))?
+                    }
+                    e @ Event::End(_) => {
+                        // `<array></array>`: empty.
+                        self.unread(e);
+                        self.push(Frame::Close(1))?;
+                    }
+                    e => {
+                        return Err(self.structure(format!(
+                            "expected <data> inside <array>, found {}",
+                            describe(&e)
+                        )))
+                    }
+                }
+                return Ok(Tok::ArrayStart);
+            }
+            Kind::Nil => {
+                if !empty {
+                    let acc = self.content("nil")?;
+                    self.only_ws(&acc)?;
+                }
+                self.expect_end("</value>")?;
+                self.complete();
+                self.tok_pos = start;
+                return Ok(Tok::Nil);
+            }
+            _ => {}
+        }
+        let acc = if empty {
+            Acc::Empty
+        } else {
+            self.content(kind_name(k))?
+        };
+        let tok = self
+            .scalar(k, acc)
+            .map_err(|e| e.at_if_unset(Some(start)))?;
+        self.expect_end("</value>")?;
+        self.complete();
+        self.tok_pos = start;
+        Ok(tok)
+    }
+
+    fn scalar(&mut self, k: Kind, acc: Acc<'a>) -> Result<Tok<'a>, Error> {
+        let text = self.acc_bytes(&acc);
+        Ok(match k {
+            Kind::Str => Tok::Str(self.acc_txt(acc)),
+            Kind::Int => {
+                Tok::Int(
+                    scalar::parse_integer(text, "int", i32::MIN.into(), i32::MAX.into())? as i32,
+                )
+            }
+            Kind::I8 => Tok::I8(scalar::parse_integer(text, "i8", i64::MIN, i64::MAX)?),
+            Kind::Bool => Tok::Bool(scalar::parse_bool(text)?),
+            Kind::Double => Tok::Double(scalar::parse_double(text)?),
+            Kind::DateTime => {
+                let t = scalar::trim(text);
+                match crate::datetime::parse_bytes(t) {
+                    Some(Ok(dt)) => Tok::DateTime(dt),
+                    Some(Err(e)) => return Err(e),
+                    None => {
+                        return Err(Error::new(
+                            ErrorKind::Type,
+                            format!("invalid dateTime.iso8601 `{}`", name_of(t)),
+                        ))
+                    }
+                }
+            }
+            Kind::Base64 => {
+                if self.validate_only {
+                    let mut bin = std::mem::take(&mut self.bin);
+                    let r = scalar::decode_base64_into(self.acc_bytes(&acc), &mut bin);
+                    self.bin = bin;
+                    r?;
+                    Tok::Base64(Bin::Scratch)
+                } else {
+                    let mut out = Vec::new();
+                    scalar::decode_base64_into(text, &mut out)?;
+                    Tok::Base64(Bin::Owned(out))
+                }
+            }
+            Kind::Struct | Kind::Array | Kind::Nil => unreachable_tok(),
+        })
+    }
+
+    /// The value starting with event `e` (`<value>` or `<value/>`) at the top level.
+    fn top_value(&mut self, e: Event<'a>) -> Result<Tok<'a>, Error> {
+        match e {
+            Event::Start(v) if v.name().as_ref() == b"value" => {
+                self.value_start = self.ev_pos;
+                self.value_body()
+            }
+            Event::Empty(v) if v.name().as_ref() == b"value" => {
+                self.value_start = self.ev_pos;
+                Ok(Tok::Str(Txt::Borrowed("")))
+            }
+            Event::Eof => Err(self.syntax("unexpected end of document, expected <value>")),
+            e => Err(self.structure(format!("expected <value>, found {}", describe(&e)))),
+        }
+    }
+
+    fn next_token(&mut self) -> Result<Tok<'a>, Error> {
+        loop {
+            let Some(frame) = self.stack.last().copied() else {
+                let e = self.sig()?;
+                self.tok_pos = self.ev_pos;
+                return self.top_value(e);
+            };
+            match frame {
+                Frame::Array => {
+                    let e = self.sig()?;
+                    self.tok_pos = self.ev_pos;
+                    match e {
+                        Event::Start(v) if v.name().as_ref() == b"value" => {
+                            return self.value_body()
+                        }
+                        Event::Empty(v) if v.name().as_ref() == b"value" => {
+                            return Ok(Tok::Str(Txt::Borrowed("")))
+                        }
+                        Event::End(_) => {
+                            // </data>
+                            self.expect_end("</array>")?;
+                            self.expect_end("</value>")?;
+                            self.stack.pop();
+                            self.complete();
+                            return Ok(Tok::End);
+                        }
+                        Event::Eof => {
+                            return Err(self.syntax("unexpected end of document inside <data>"))
+                        }
+                        e => {
+                            return Err(self.structure(format!(
+                                "expected <value> or </data>, found {}",
+                                describe(&e)
+                            )))
+                        }
+                    }
+                }
+                Frame::Close(n) => {
+                    self.tok_pos = self.ev_pos;
+                    for _ in 0..n {
+                        self.expect_end("an end tag")?;
+                    }
+                    self.expect_end("</value>")?;
+                    self.stack.pop();
+                    self.complete();
+                    return Ok(Tok::End);
+                }
+                Frame::Struct(StructState::AfterValue) => {
+                    self.expect_end("</member>")?;
+                    if let Some(Frame::Struct(s)) = self.stack.last_mut() {
+                        *s = StructState::ExpectMember;
+                    }
+                }
+                Frame::Struct(StructState::ExpectMember) => {
+                    let e = self.sig()?;
+                    self.tok_pos = self.ev_pos;
+                    match e {
+                        Event::Start(m) if m.name().as_ref() == b"member" => {
+                            let name = match self.sig()? {
+                                Event::Start(n) if n.name().as_ref() == b"name" => {
+                                    let acc = self.content("name")?;
+                                    self.acc_txt(acc)
+                                }
+                                Event::Empty(n) if n.name().as_ref() == b"name" => {
+                                    Txt::Borrowed("")
+                                }
+                                e => {
+                                    return Err(self.structure(format!(
+                                        "expected <name> inside <member>, found {}",
+                                        describe(&e)
+                                    )))
+                                }
+                            };
+                            if let Some(Frame::Struct(s)) = self.stack.last_mut() {
+                                *s = StructState::ExpectValue;
+                            }
+                            return Ok(Tok::Member(name));
+                        }
+                        Event::End(_) => {
+                            // </struct>
+                            self.expect_end("</value>")?;
+                            self.stack.pop();
+                            self.complete();
+                            return Ok(Tok::End);
+                        }
+                        Event::Eof => {
+                            return Err(self.syntax("unexpected end of document inside <struct>"))
+                        }
+                        e => {
+                            return Err(self.structure(format!(
+                                "expected <member> or </struct>, found {}",
+                                describe(&e)
+                            )))
+                        }
+                    }
+                }
+                Frame::Struct(StructState::ExpectValue) => {
+                    let e = self.sig()?;
+                    self.tok_pos = self.ev_pos;
+                    match e {
+                        Event::Start(v) if v.name().as_ref() == b"value" => {
+                            return self.value_body()
+                        }
+                        Event::Empty(v) if v.name().as_ref() == b"value" => {
+                            self.complete();
+                            return Ok(Tok::Str(Txt::Borrowed("")));
+                        }
+                        Event::End(_) => {
+                            return Err(self.structure("struct member without a value"))
+                        }
+                        Event::Eof => {
+                            return Err(self.syntax("unexpected end of document inside <member>"))
+                        }
+                        e => {
+                            return Err(self.structure(format!(
+                                "expected <value> inside <member>, found {}",
+                                describe(&e)
+                            )))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Reads (and validates) one complete value, keeping nothing.
+    pub(crate) fn skip_value(&mut self) -> Result<(), Error> {
+        self.next_token()?;
+        while !self.stack.is_empty() {
+            self.next_token()?;
+        }
+        Ok(())
+    }
+
+    /// Reads the prolog up to the root element's start tag.
+    pub(crate) fn root(&mut self) -> Result<Event<'a>, Error> {
+        loop {
+            match self.ev()? {
+                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.iter().all(|&b| scalar::is_ws(b)) => {}
+                e @ (Event::Start(_) | Event::Empty(_)) => return Ok(e),
+                Event::Eof => return Err(self.syntax("empty document")),
+                e => {
+                    return Err(self
+                        .structure(format!("expected the root element, found {}", describe(&e))))
+                }
+            }
+        }
+    }
+
+    /// After the root element: only whitespace, comments and processing instructions.
+    pub(crate) fn epilog(&mut self) -> Result<(), Error> {
+        loop {
+            match self.ev()? {
+                Event::Eof => return Ok(()),
+                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) if t.iter().all(|&b| scalar::is_ws(b)) => {}
+                e => {
+                    return Err(self.structure(format!(
+                        "unexpected {} after the root element",
+                        describe(&e)
+                    )))
+                }
+            }
+        }
+    }
+}
+
+fn unreachable_tok<'a>() -> Tok<'a> {
+    Tok::Nil
+}
+
+/// The bytes of a text event as a slice of the input, or `None` after copying them into the
+/// scratch buffer (which a slice reader never needs).
+#[inline]
+fn borrowed<'a>(
+    c: std::borrow::Cow<'a, [u8]>,
+    scratch: &mut Vec<u8>,
+    acc: &mut Acc<'a>,
+) -> Option<&'a [u8]> {
+    match c {
+        std::borrow::Cow::Borrowed(b) => Some(b),
+        std::borrow::Cow::Owned(v) => {
+            match *acc {
+                Acc::Empty => scratch.clear(),
+                Acc::Borrowed(p) => {
+                    scratch.clear();
+                    scratch.extend_from_slice(p);
+                }
+                Acc::Scratch => {}
+            }
+            scratch.extend_from_slice(&v);
+            *acc = Acc::Scratch;
+            None
+        }
+    }
+}
+
+fn kind_name(k: Kind) -> &'static str {
+    match k {
+        Kind::Int => "int",
+        Kind::I8 => "i8",
+        Kind::Bool => "boolean",
+        Kind::Str => "string",
+        Kind::Double => "double",
+        Kind::DateTime => "dateTime.iso8601",
+        Kind::Base64 => "base64",
+        Kind::Struct => "struct",
+        Kind::Array => "array",
+        Kind::Nil => "nil",
+    }
+}
+
+pub(crate) fn describe(e: &Event<'_>) -> String {
+    match e {
+        Event::Start(s) => format!("<{}>", name_of(s.name().as_ref())),
+        Event::Empty(s) => format!("<{}/>", name_of(s.name().as_ref())),
+        Event::End(s) => format!("</{}>", name_of(s.name().as_ref())),
+        Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) => "text".into(),
+        Event::Comment(_) => "a comment".into(),
+        Event::PI(_) => "a processing instruction".into(),
+        Event::Decl(_) => "an XML declaration".into(),
+        Event::DocType(_) => "a DOCTYPE".into(),
+        Event::Eof => "the end of the document".into(),
+    }
+}
+
+impl<'a> Source<'a> for &mut XmlReader<'a> {
+    #[inline]
+    fn next_tok(&mut self) -> Result<Tok<'a>, Error> {
+        self.next_token()
+    }
+    fn scratch_str(&self) -> &str {
+        as_str(&self.scratch)
+    }
+    fn scratch_bytes(&self) -> &[u8] {
+        &self.bin
+    }
+    fn position(&self) -> Option<u64> {
+        Some(self.tok_pos)
+    }
+}
