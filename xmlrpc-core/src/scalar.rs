@@ -92,10 +92,10 @@ pub(crate) fn parse_integer(text: &[u8], what: &str, min: i64, max: i64) -> Resu
     }
 }
 
-/// `0` or `1`, surrounding whitespace ignored.
+/// Exactly `0` or `1`.
 #[inline]
 pub(crate) fn parse_bool(text: &[u8]) -> Result<bool, Error> {
-    match trim(text) {
+    match text {
         b"1" => Ok(true),
         b"0" => Ok(false),
         _ => Err(bad("boolean (must be 0 or 1)", text)),
@@ -270,8 +270,8 @@ mod tests {
     #[test]
     fn bools() {
         assert!(parse_bool(b"1").unwrap());
-        assert!(!parse_bool(b" 0 ").unwrap());
-        for s in ["true", "2", "", "01", "yes"] {
+        assert!(!parse_bool(b"0").unwrap());
+        for s in ["true", "2", "", "01", "yes", " 1", "1 "] {
             assert!(parse_bool(s.as_bytes()).is_err(), "{s}");
         }
     }
