@@ -92,7 +92,7 @@ pub use builder::{
 pub use client::Client;
 pub use error::Error;
 pub use multicall::{Handle, Multicall, MulticallResults};
-pub use xmlrpc_core::{EncodeOptions, EncodedValue, Fault, Limits, Value};
+pub use xmlrpc_core::{DateTime, EncodeOptions, EncodedValue, Fault, Limits, Map, Value};
 
 #[doc(hidden)]
 pub mod __private;

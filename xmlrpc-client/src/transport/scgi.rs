@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use http::{HeaderMap, HeaderValue};
 use tokio::{
     io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
-    net::{TcpStream, UnixStream},
+    net::TcpStream,
 };
 
 use super::{RawResponse, Request};
@@ -60,7 +60,7 @@ impl ScgiTransport {
                 exchange(stream, &head, &request.body, max).await
             }
             ScgiEndpoint::Unix(socket) => {
-                let stream = UnixStream::connect(socket)
+                let stream = super::unix::connect(socket)
                     .await
                     .map_err(|e| Error::connect(format!("scgi+unix://{}", socket.display()), e))?;
                 exchange(stream, &head, &request.body, max).await
@@ -254,7 +254,7 @@ mod tests {
         let block = rest.strip_suffix(',').unwrap();
         assert_eq!(len.parse::<usize>().unwrap(), block.len());
         assert!(
-            block.starts_with("CONTENT_LENGTH\013\0SCGI\01\0"),
+            block.starts_with("CONTENT_LENGTH\x0013\x00SCGI\x001\x00"),
             "{block:?}"
         );
         assert!(block.contains("REQUEST_URI\0/RPC2\0"));

@@ -3,10 +3,11 @@
 
 use std::{
     future::Future,
-    path::PathBuf,
+    path::{Path, PathBuf},
     pin::Pin,
     sync::Arc,
     task::{Context, Poll},
+    time::Duration,
 };
 
 use bytes::Bytes;
@@ -44,6 +45,27 @@ impl tower::Service<Uri> for UnixConnector {
                 .map(TokioIo::new)
         })
     }
+}
+
+/// Connects to a Unix socket, waiting briefly while its listen backlog is full.
+///
+/// Unlike TCP, where the kernel retransmits the SYN, a Unix-socket connect to a full backlog
+/// fails at once with `EAGAIN`. Nothing has been sent then, so trying the connect again is
+/// safe (the call itself is never repeated). Bounded: 10 tries within about 0.3 s; the call
+/// timeout still applies around it.
+pub(crate) async fn connect(socket: &Path) -> std::io::Result<UnixStream> {
+    let mut pause = Duration::from_millis(1);
+    for _ in 0..9 {
+        match UnixStream::connect(socket).await {
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                tracing::debug!(socket = %socket.display(), "backlog full, connecting again");
+                tokio::time::sleep(pause).await;
+                pause = (pause * 2).min(Duration::from_millis(64));
+            }
+            other => return other,
+        }
+    }
+    UnixStream::connect(socket).await
 }
 
 /// The hyper client and the request URI (`http://localhost/RPC2`: the host is only the

@@ -23,9 +23,16 @@ class Handler(SimpleXMLRPCRequestHandler):
     rpc_paths = ("/", "/RPC2")
     expected_auth = None
 
+    def report_404(self):
+        # The stock handler leaves the body unread, which breaks keep-alive.
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        super().report_404()
+
     def do_POST(self):
         if self.expected_auth is not None:
             if self.headers.get("Authorization") != self.expected_auth:
+                # Drain the body, or keep-alive would read it as the next request.
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 self.send_response(401)
                 self.send_header("WWW-Authenticate", 'Basic realm="test"')
                 self.send_header("Content-Length", "0")
@@ -36,9 +43,15 @@ class Handler(SimpleXMLRPCRequestHandler):
         self.server.last_headers = {k.lower(): v for k, v in self.headers.items()}
         super().do_POST()
 
+
+
+class UnixHandler(Handler):
+    # SimpleXMLRPCRequestHandler sets TCP_NODELAY, which a Unix socket refuses (EOPNOTSUPP).
+    disable_nagle_algorithm = False
+
     def address_string(self):
-        # On a Unix socket client_address is '' and the default would index into it.
-        return "unix" if isinstance(self.client_address, (str, bytes)) else super().address_string()
+        # client_address is '' on a Unix socket; the default would index into it.
+        return "unix"
 
 
 class ThreadingServer(socketserver.ThreadingMixIn, SimpleXMLRPCServer):
@@ -52,7 +65,7 @@ class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer,
     def __init__(self, path, allow_none):
         self.logRequests = False
         SimpleXMLRPCDispatcher.__init__(self, allow_none, None, use_builtin_types=True)
-        socketserver.UnixStreamServer.__init__(self, path, Handler)
+        socketserver.UnixStreamServer.__init__(self, path, UnixHandler)
 
 
 def register(server):
