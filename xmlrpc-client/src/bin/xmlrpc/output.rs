@@ -106,7 +106,8 @@ fn write_container<'a>(
         out.push(close);
         return;
     }
-    let flat = members.clone().all(|(_, v)| !is_nonempty_container(v));
+    // Two levels fit on a line (`[1, {"k": "v"}]`); deeper values read better unfolded.
+    let flat = members.clone().all(|(_, v)| depth(v) <= 1);
     if flat {
         let mut line = String::new();
         line.push(open);
@@ -145,11 +146,12 @@ fn write_member(out: &mut String, key: Option<&str>, value: &Value, indent: usiz
     write_nested(out, value, indent);
 }
 
-fn is_nonempty_container(value: &Value) -> bool {
+/// How many levels of non-empty containers a value holds (0 for a scalar or `[]`).
+fn depth(value: &Value) -> usize {
     match value {
-        Value::Array(items) => !items.is_empty(),
-        Value::Struct(map) => !map.is_empty(),
-        _ => false,
+        Value::Array(items) => items.iter().map(|v| depth(v) + 1).max().unwrap_or(0),
+        Value::Struct(map) => map.values().map(|v| depth(v) + 1).max().unwrap_or(0),
+        _ => 0,
     }
 }
 
@@ -212,9 +214,15 @@ mod tests {
         map.insert("name".into(), Value::String("x".into()));
         map.insert("inner".into(), Value::Struct(inner));
         map.insert("empty".into(), Value::Array(vec![]));
+        let two_levels = Value::Struct(map);
         assert_eq!(
-            readable(&Value::Struct(map)),
-            "{\n  \"name\": \"x\",\n  \"inner\": {\"n\": 1},\n  \"empty\": []\n}"
+            readable(&two_levels),
+            "{\"name\": \"x\", \"inner\": {\"n\": 1}, \"empty\": []}"
+        );
+        let three_levels = Value::Array(vec![Value::Int(0), two_levels]);
+        assert_eq!(
+            readable(&three_levels),
+            "[\n  0,\n  {\"name\": \"x\", \"inner\": {\"n\": 1}, \"empty\": []}\n]"
         );
         let long = Value::Array((0..40).map(Value::Int).collect());
         let text = readable(&long);
