@@ -285,4 +285,14 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn https_needs_the_tls_feature() {
+        let parsed = parse("https://example.com/RPC2");
+        if cfg!(feature = "tls") {
+            assert!(matches!(parsed.unwrap().target, Target::Http(_)));
+        } else {
+            assert!(matches!(parsed, Err(Error::Config(msg)) if msg.contains("`tls`")));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 """XML-RPC test peer for the xmlrpc-client tests: Python's SimpleXMLRPCServer.
 
 Usage: http_server.py [--no-allow-none] [--auth USER:PASS] [--unix PATH]
+                      [--tls-cert PEM --tls-key PEM]
 
 Listens on a free loopback port (or on the Unix socket PATH), prints one line
 "READY <port-or-path>" on stdout, then serves until killed.
@@ -10,6 +11,7 @@ import base64
 import datetime
 import os
 import socketserver
+import ssl
 import sys
 import time
 import xmlrpc.client
@@ -132,6 +134,8 @@ def main():
     parser.add_argument("--no-allow-none", action="store_true")
     parser.add_argument("--auth")
     parser.add_argument("--unix")
+    parser.add_argument("--tls-cert")
+    parser.add_argument("--tls-key")
     args = parser.parse_args()
     allow_none = not args.no_allow_none
     if args.auth:
@@ -145,6 +149,10 @@ def main():
         server = ThreadingServer(("127.0.0.1", 0), requestHandler=Handler, logRequests=False,
                                  allow_none=allow_none, use_builtin_types=True)
         where = str(server.server_address[1])
+        if args.tls_cert:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(args.tls_cert, args.tls_key)
+            server.socket = context.wrap_socket(server.socket, server_side=True)
     server.last_headers = {}
     register(server)
     print("READY " + where, flush=True)
