@@ -127,10 +127,11 @@ async fn our_client_against_perl_rpc_xml_server() {
     assert_eq!(typed["date"], Value::DateTime("20261123T07:30:05".parse().expect("date")));
     assert_eq!(typed["string"], Value::String("42".into()));
 
+    // Perl keeps no type on what it receives: `echo` re-encodes by look, so only values whose
+    // look is their type come back as sent (booleans return as ints); `typed` covers the rest.
     for value in [
         Value::String("text <&> ünï".into()),
         Value::Double(2.5),
-        Value::Bool(false),
         Value::Nil,
         Value::Array(vec![Value::String("a".into()), Value::Struct(Map::new())]),
     ] {

@@ -1,6 +1,7 @@
 #!/usr/bin/env perl
 # Perl's RPC::XML::Server as a peer for our client (it speaks i8 and nil): echo, arithmetic
-# on 64-bit integers and faults. Prints the port it bound on 127.0.0.1, then serves until killed.
+# on 64-bit integers, a struct of every type, and faults. Perl keeps no types on the values it
+# receives, so `echo` re-encodes them by their look. Prints the port it bound on 127.0.0.1, then serves until killed.
 use strict;
 use warnings;
 use RPC::XML;

@@ -57,10 +57,17 @@ pub enum Signature {
 pub fn method_infos<M>(descs: &[MethodDesc<M>]) -> Vec<MethodInfo> {
     descs
         .iter()
-        .map(|d| MethodInfo {
-            name: d.name.to_owned(),
-            signatures: Some(signatures(&d.signature)),
-            help: d.help.to_owned(),
+        .map(|d| {
+            let list = signatures(&d.signature);
+            // A method none of whose types can be named has no fixed signature: the
+            // introspection convention answers a plain "undef" for it.
+            let unknown = matches!(d.signature, Signature::Types { .. })
+                && list.iter().flatten().all(|t| t == "undef");
+            MethodInfo {
+                name: d.name.to_owned(),
+                signatures: (!unknown).then_some(list),
+                help: d.help.to_owned(),
+            }
         })
         .collect()
 }

@@ -54,7 +54,13 @@ pub(crate) fn prepare(body: &[u8]) -> Result<Prepared<'_>, Error> {
         None => (body, 0u64),
     };
     if let Some(label) = declared_encoding(doc) {
-        let is_utf8 = label.eq_ignore_ascii_case(b"utf-8") || label.eq_ignore_ascii_case(b"utf8");
+        // US-ASCII is a subset of UTF-8, so such documents are read as UTF-8: a pure ASCII
+        // document reads the same, and peers that label UTF-8 output `us-ascii` (Perl's
+        // RPC::XML does) are read right instead of as windows-1252, which is what the WHATWG
+        // label table maps `us-ascii` to. Bytes that are not UTF-8 are still rejected.
+        let is_utf8 = [&b"utf-8"[..], b"utf8", b"us-ascii", b"ascii"]
+            .iter()
+            .any(|l| label.eq_ignore_ascii_case(l));
         if !is_utf8 {
             let enc = encoding_rs::Encoding::for_label(label).ok_or_else(|| {
                 syntax(
