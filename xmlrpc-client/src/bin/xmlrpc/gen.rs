@@ -37,6 +37,9 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
+/// Method names the macro keeps for the items it generates (`DemoClient::new`, ...).
+const GENERATED: &[&str] = &["into_service", "new", "from_url", "client", "batch", "send"];
+
 /// Checks that `name` can name the generated trait.
 pub fn check_trait_name(name: &str) -> Result<(), String> {
     let mut chars = name.chars();
@@ -293,7 +296,8 @@ pub fn signature_text(name: &str, signature: &[String]) -> String {
 }
 
 /// The snake_case Rust name of a wire name: `echoI8` -> `echo_i8`, `getURL` -> `get_url`,
-/// `sub.method-name` -> `sub_method_name`, keywords get a trailing `_`.
+/// `sub.method-name` -> `sub_method_name`; keywords and names the macro generates itself
+/// (`new`, `send`, ...) get a trailing `_`.
 fn rust_ident(wire: &str) -> String {
     let chars: Vec<char> = wire.chars().collect();
     let mut out = String::new();
@@ -320,7 +324,7 @@ fn rust_ident(wire: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "m_");
     }
-    if KEYWORDS.contains(&out.as_str()) {
+    if KEYWORDS.contains(&out.as_str()) || GENERATED.contains(&out.as_str()) {
         out.push('_');
     }
     out
@@ -378,6 +382,8 @@ mod tests {
             ("interop.echo", "interop_echo"),
             ("type", "type_"),
             ("self", "self_"),
+            ("new", "new_"),
+            ("send", "send_"),
             ("2fa", "m_2fa"),
             ("..", "m_"),
             ("ünïcode", "n_code"),
