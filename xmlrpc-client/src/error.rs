@@ -171,12 +171,19 @@ impl fmt::Display for Error {
             }
             Error::Timeout(after) => write!(f, "call timed out after {after:?}"),
             Error::Connect { target, source } => {
-                write!(f, "cannot connect to {target}: {source}")
+                write!(f, "cannot connect to {target}: ")?;
+                write_chain(f, source.as_ref())
             }
-            Error::Transport { message, source } => match source {
-                Some(source) => write!(f, "{message}: {source}"),
-                None => f.write_str(message),
-            },
+            Error::Transport { message, source } => {
+                f.write_str(message)?;
+                match source {
+                    Some(source) => {
+                        f.write_str(": ")?;
+                        write_chain(f, source.as_ref())
+                    }
+                    None => Ok(()),
+                }
+            }
             Error::ResponseTooLarge { limit } => {
                 write!(f, "response larger than the {limit}-byte limit")
             }
@@ -187,6 +194,33 @@ impl fmt::Display for Error {
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
         }
     }
+}
+
+/// Writes an error and its causes (`a: b: c`): HTTP libraries put the useful part, such as
+/// "Connection refused", at the bottom of the chain.
+fn write_chain(
+    f: &mut fmt::Formatter<'_>,
+    error: &(dyn std::error::Error + 'static),
+) -> fmt::Result {
+    let mut current = Some(error);
+    let mut previous = String::new();
+    let mut first = true;
+    // Bounded: real chains are a handful of links deep.
+    for _ in 0..16 {
+        let Some(e) = current else { break };
+        let text = e.to_string();
+        // Wrappers often repeat their cause's text; print each message once.
+        if !previous.contains(&text) {
+            if !first {
+                f.write_str(": ")?;
+            }
+            f.write_str(&text)?;
+            first = false;
+        }
+        previous = text;
+        current = e.source();
+    }
+    Ok(())
 }
 
 impl std::error::Error for Error {
@@ -259,5 +293,23 @@ mod tests {
         ));
         assert!(err.is_encode() && !err.is_decode());
         assert_eq!(err.to_string(), "cannot encode the call: nil is disabled");
+    }
+
+    #[test]
+    fn causes_are_shown() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "Connection refused");
+        let err = Error::transport_from("the HTTP exchange failed", io);
+        assert_eq!(
+            err.to_string(),
+            "the HTTP exchange failed: Connection refused"
+        );
+        let err = Error::connect(
+            "unix socket /run/x.sock",
+            std::io::Error::new(std::io::ErrorKind::NotFound, "No such file or directory"),
+        );
+        assert_eq!(
+            err.to_string(),
+            "cannot connect to unix socket /run/x.sock: No such file or directory"
+        );
     }
 }

@@ -467,4 +467,5 @@ async fn connection_refused_is_a_connect_error() {
     let err = client.call::<i32, _>("add", (1, 2)).await.unwrap_err();
     assert!(err.is_connect(), "{err}");
     assert!(!err.is_timeout() && !err.is_fault());
+    assert!(err.to_string().contains("refused"), "{err}");
 }

@@ -60,7 +60,7 @@ impl ScgiTransport {
                 exchange(stream, &head, &request.body, max).await
             }
             ScgiEndpoint::Unix(socket) => {
-                let stream = super::unix::connect(socket)
+                let stream = super::unix::connect(socket, self.connect_timeout)
                     .await
                     .map_err(|e| Error::connect(format!("scgi+unix://{}", socket.display()), e))?;
                 exchange(stream, &head, &request.body, max).await

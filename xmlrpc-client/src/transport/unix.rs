@@ -26,6 +26,7 @@ use crate::{builder::Settings, Error};
 #[derive(Debug, Clone)]
 struct UnixConnector {
     socket: Arc<PathBuf>,
+    connect_timeout: Duration,
 }
 
 impl tower::Service<Uri> for UnixConnector {
@@ -39,33 +40,33 @@ impl tower::Service<Uri> for UnixConnector {
 
     fn call(&mut self, _uri: Uri) -> Self::Future {
         let socket = Arc::clone(&self.socket);
-        Box::pin(async move {
-            UnixStream::connect(socket.as_path())
-                .await
-                .map(TokioIo::new)
-        })
+        let budget = self.connect_timeout;
+        Box::pin(async move { connect(socket.as_path(), budget).await.map(TokioIo::new) })
     }
 }
 
-/// Connects to a Unix socket, waiting briefly while its listen backlog is full.
+/// Connects to a Unix socket, waiting while its listen backlog is full.
 ///
 /// Unlike TCP, where the kernel retransmits the SYN, a Unix-socket connect to a full backlog
 /// fails at once with `EAGAIN`. Nothing has been sent then, so trying the connect again is
-/// safe (the call itself is never repeated). Bounded: 10 tries within about 0.3 s; the call
-/// timeout still applies around it.
-pub(crate) async fn connect(socket: &Path) -> std::io::Result<UnixStream> {
+/// safe (the call itself is never repeated); it is tried again, with a pause growing to
+/// 50 ms, until `budget` (the connect timeout) is spent.
+pub(crate) async fn connect(socket: &Path, budget: Duration) -> std::io::Result<UnixStream> {
+    let deadline = tokio::time::Instant::now() + budget;
     let mut pause = Duration::from_millis(1);
-    for _ in 0..9 {
+    loop {
         match UnixStream::connect(socket).await {
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    && tokio::time::Instant::now() + pause < deadline =>
+            {
                 tracing::debug!(socket = %socket.display(), "backlog full, connecting again");
                 tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_millis(64));
+                pause = (pause * 2).min(Duration::from_millis(50));
             }
             other => return other,
         }
     }
-    UnixStream::connect(socket).await
 }
 
 /// The hyper client and the request URI (`http://localhost/RPC2`: the host is only the
@@ -94,6 +95,7 @@ impl UnixTransport {
             .pool_idle_timeout(settings.pool_idle_timeout)
             .build(UnixConnector {
                 socket: Arc::clone(&socket),
+                connect_timeout: settings.connect_timeout,
             });
         Ok(UnixTransport {
             client,
