@@ -7,13 +7,7 @@
 #[path = "cli_peers/support.rs"]
 mod support;
 
-use std::{path::Path, process::Command};
-
-use support::{available, target_dir, temp_dir, xmlrpc, Peer};
-
-/// The library holding the generated files: warnings are errors, and its public traits
-/// count as used.
-const LIB_RS: &str = "#![deny(warnings)]\n\npub mod demo;\npub mod everything;\n";
+use support::{available, temp_dir, xmlrpc, Peer};
 
 /// The program that drives the generated client against the server at `argv[1]`.
 const MAIN_RS: &str = r#"use gen_check::{demo::DemoClient, everything::EverythingClient};
@@ -96,52 +90,7 @@ fn generated_traits_compile_and_their_clients_call_the_server() {
     assert!(!everything.contains("name = \"system."), "{everything}");
     std::fs::write(dir.join("src/everything.rs"), everything).unwrap();
 
-    std::fs::write(dir.join("src/lib.rs"), LIB_RS).unwrap();
-    std::fs::write(dir.join("src/main.rs"), MAIN_RS).unwrap();
-    write_manifest(&dir);
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    // A target directory of its own: the outer `cargo test` holds the lock on its own.
-    let target = target_dir().join("cli-gen-check");
-    let run = Command::new(cargo)
-        .args(["run", "--quiet", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .arg("--")
-        .arg(&url)
-        .env("CARGO_TARGET_DIR", &target)
-        .output()
-        .expect("cannot run cargo");
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert!(
-        run.status.success(),
-        "the generated code failed to build or run:\n{stderr}\n{stdout}"
-    );
+    let stdout = support::build_and_run("python", &dir, MAIN_RS, &url);
     assert_eq!(stdout.trim(), "generated clients ok");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// A crate outside the workspace, depending on the workspace crates by path, with the
-/// workspace's lock file so the versions are the ones already built and downloaded.
-fn write_manifest(dir: &Path) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let manifest = format!(
-        r#"[package]
-name = "gen-check"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[workspace]
-
-[dependencies]
-xmlrpc-core = {{ path = "{root}/xmlrpc-core" }}
-xmlrpc-macros = {{ path = "{root}/xmlrpc-macros" }}
-xmlrpc-client = {{ path = "{root}/xmlrpc-client", default-features = false }}
-serde_bytes = "0.11"
-tokio = {{ version = "1", features = ["rt", "macros"] }}
-"#,
-        root = root.display()
-    );
-    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
 }

@@ -141,7 +141,7 @@ impl Peer {
         let child = Command::new(program)
             .args(&args)
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", program.display()));
         let mut peer = Peer { child, port };
@@ -183,4 +183,73 @@ pub fn temp_dir(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("cannot create a temporary directory");
     dir
+}
+
+/// Builds the crate `gen-check-<name>` in `dir` (generated modules already in
+/// `dir/src/*.rs`) as the library `gen_check`, warnings denied, plus `main_rs` as its
+/// program; runs the program with `url` and returns its standard output. Panics with the
+/// compiler's or the program's messages.
+///
+/// The crate lives outside the workspace and depends on the workspace crates by path, with
+/// the workspace's lock file, so the versions are the ones already downloaded.
+pub fn build_and_run(name: &str, dir: &Path, main_rs: &str, url: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut modules: Vec<String> = std::fs::read_dir(dir.join("src"))
+        .unwrap()
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            name.strip_suffix(".rs").map(str::to_string)
+        })
+        .filter(|m| m != "lib" && m != "main")
+        .collect();
+    modules.sort();
+    let lib: String = modules.iter().map(|m| format!("pub mod {m};\n")).collect();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        format!("#![deny(warnings)]\n\n{lib}"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("src/main.rs"), main_rs).unwrap();
+    let manifest = format!(
+        r#"[package]
+name = "gen-check-{name}"
+version = "0.0.0"
+edition = "2021"
+publish = false
+
+[lib]
+name = "gen_check"
+
+[workspace]
+
+[dependencies]
+xmlrpc-core = {{ path = "{root}/xmlrpc-core" }}
+xmlrpc-macros = {{ path = "{root}/xmlrpc-macros" }}
+xmlrpc-client = {{ path = "{root}/xmlrpc-client", default-features = false }}
+serde_bytes = "0.11"
+tokio = {{ version = "1", features = ["rt", "macros"] }}
+"#,
+        root = root.display()
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), dir.join("Cargo.lock")).unwrap();
+
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    // A target directory of its own: the outer `cargo test` holds the lock of its own one.
+    // Crates of different names share it (and its built dependencies) without clashing.
+    let run = Command::new(cargo)
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(dir.join("Cargo.toml"))
+        .arg("--")
+        .arg(url)
+        .env("CARGO_TARGET_DIR", target_dir().join("cli-gen-check"))
+        .output()
+        .expect("cannot run cargo");
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(
+        run.status.success(),
+        "the generated code failed to build or run:\n{}\n{stdout}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    stdout
 }
