@@ -452,3 +452,37 @@ async fn hostile_heads_get_4xx_or_close_and_the_server_lives_on() {
     }
     assert_eq!(call(addr, "add", &(1, 2)).await, Ok(Value::Int(3)));
 }
+
+#[tokio::test]
+async fn chunked_with_a_content_length_is_framed_by_the_chunks_or_refused() {
+    let (_server, addr) = start(Server::builder()).await;
+    let body = call_body("add", &(3, 4));
+    let mut request = chunked(&body, 50);
+    let at = request.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+    request.splice(at..at, b"Content-Length: 3\r\n".iter().copied());
+    match raw(addr, &request).await {
+        Some(reply) if reply.status == 200 => assert_eq!(reply.value(), Ok(Value::Int(7))),
+        Some(reply) => assert!([400, 501].contains(&reply.status), "{}", reply.status),
+        None => panic!("no answer"),
+    }
+    assert_eq!(call(addr, "add", &(1, 2)).await, Ok(Value::Int(3)));
+}
+
+#[tokio::test]
+async fn stats_count_http_refusals_and_connections() {
+    let (server, addr) = start(Server::builder()).await;
+    assert_eq!(
+        raw(addr, b"GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+            .await
+            .unwrap()
+            .status,
+        405
+    );
+    assert_eq!(call(addr, "add", &(1, 2)).await, Ok(Value::Int(3)));
+    assert!(call(addr, "nope", &()).await.is_err());
+    let stats = server.stats();
+    assert_eq!(stats.http_errors, 1);
+    assert_eq!(stats.completed, 1);
+    assert_eq!(stats.errored, 1);
+    assert_eq!(stats.connections_total, 3);
+}
