@@ -57,7 +57,10 @@ pub struct Multiples {
 }
 
 fn out_of_range(what: &str) -> Fault {
-    Fault::new(Fault::APPLICATION_ERROR, format!("{what} is outside the int range"))
+    Fault::new(
+        Fault::APPLICATION_ERROR,
+        format!("{what} is outside the int range"),
+    )
 }
 
 fn invalid(message: impl Into<String>) -> Fault {
@@ -173,14 +176,18 @@ impl Validator1 for InteropImpl {
             .and_then(|y| y.get("04"))
             .and_then(|m| m.get("01"))
             .ok_or_else(|| invalid("the calendar has no day 2000-04-01"))?;
-        let stooges: Stooges = from_value(day.clone())
-            .map_err(|e| invalid(format!("calendar[2000][04][01]: {e}")))?;
+        let stooges: Stooges =
+            from_value(day.clone()).map_err(|e| invalid(format!("calendar[2000][04][01]: {e}")))?;
         stooges.sum()
     }
 
     async fn simple_struct_return_test(&self, n: i32) -> Result<Multiples, Fault> {
         let times = |k: i32| n.checked_mul(k).ok_or_else(|| out_of_range("the product"));
-        Ok(Multiples { times10: times(10)?, times100: times(100)?, times1000: times(1000)? })
+        Ok(Multiples {
+            times10: times(10)?,
+            times100: times(100)?,
+            times1000: times(1000)?,
+        })
     }
 }
 

@@ -38,6 +38,7 @@ pub trait Supervisor {
     /// Every process supervisord manages.
     async fn get_all_process_info(&self) -> Vec<ProcessInfo>;
     /// The version of the supervisor API.
+    #[xmlrpc(name = "getAPIVersion")]
     async fn get_api_version(&self) -> String;
 }
 

@@ -13,7 +13,10 @@ use crate::peers::{self, available, require, PeerServer};
 fn every_type() -> Vec<Value> {
     let when: DateTime = "20261123T07:30:05".parse().expect("a date");
     let mut inner = Map::new();
-    inner.insert("list".into(), Value::Array(vec![Value::Int(1), Value::String("a".into())]));
+    inner.insert(
+        "list".into(),
+        Value::Array(vec![Value::Int(1), Value::String("a".into())]),
+    );
     inner.insert("nil".into(), Value::Nil);
     let mut outer = Map::new();
     outer.insert("nested".into(), Value::Struct(inner));
@@ -52,7 +55,10 @@ struct Record {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_against_python_simplexmlrpcserver() {
-    if !require("python3", available("python3", &["-c", "import xmlrpc.server"])) {
+    if !require(
+        "python3",
+        available("python3", &["-c", "import xmlrpc.server"]),
+    ) {
         return;
     }
     let mut command = Command::new("python3");
@@ -74,30 +80,50 @@ async fn our_client_against_python_simplexmlrpcserver() {
     };
     let back: Record = client.call("echo", (&record,)).await.expect("typed echo");
     assert_eq!(back, record);
-    let kind: String = client.call("types", (ByteBuf::from(vec![1]),)).await.expect("types");
+    let kind: String = client
+        .call("types", (ByteBuf::from(vec![1]),))
+        .await
+        .expect("types");
     assert_eq!(kind, "bytes", "base64 must arrive in Python as bytes");
     let kind: String = client.call("types", (3.0f64,)).await.expect("types");
     assert_eq!(kind, "float");
-    assert_eq!(client.call::<i32, _>("add", (40, 2)).await.expect("add"), 42);
+    assert_eq!(
+        client.call::<i32, _>("add", (40, 2)).await.expect("add"),
+        42
+    );
 
-    let err = client.call::<Value, _>("fault", (42, "the answer <&>")).await.unwrap_err();
+    let err = client
+        .call::<Value, _>("fault", (42, "the answer <&>"))
+        .await
+        .unwrap_err();
     assert!(err.is_fault(), "{err}");
     assert_eq!(err.fault_code(), Some(42));
     assert!(err.to_string().contains("the answer <&>"), "{err}");
-    let err = client.call::<Value, _>("no.such.method", ()).await.unwrap_err();
+    let err = client
+        .call::<Value, _>("no.such.method", ())
+        .await
+        .unwrap_err();
     assert!(err.is_fault(), "{err}");
 
     let methods: Vec<String> = client.call("system.listMethods", ()).await.expect("list");
     for name in ["echo", "add", "fault", "system.multicall"] {
-        assert!(methods.iter().any(|m| m == name), "{name} missing from {methods:?}");
+        assert!(
+            methods.iter().any(|m| m == name),
+            "{name} missing from {methods:?}"
+        );
     }
-    let help: String = client.call("system.methodHelp", ("add",)).await.expect("help");
+    let help: String = client
+        .call("system.methodHelp", ("add",))
+        .await
+        .expect("help");
     assert_eq!(help, "Adds two integers.");
 
     let mut batch = client.multicall();
     let sum = batch.add::<i32, _>("add", (1, 2)).expect("queue");
     let fault = batch.add::<i32, _>("fault", (7, "seven")).expect("queue");
-    let echo = batch.add::<String, _>("echo", ("after the fault",)).expect("queue");
+    let echo = batch
+        .add::<String, _>("echo", ("after the fault",))
+        .expect("queue");
     let results = batch.send().await.expect("multicall");
     assert_eq!(results.get(&sum).expect("sum"), 3);
     assert_eq!(results.get(&fault).unwrap_err().fault_code(), Some(7));
@@ -106,7 +132,10 @@ async fn our_client_against_python_simplexmlrpcserver() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn our_client_against_perl_rpc_xml_server() {
-    if !require("perl with RPC::XML", available("perl", &["-MRPC::XML::Server", "-e1"])) {
+    if !require(
+        "perl with RPC::XML",
+        available("perl", &["-MRPC::XML::Server", "-e1"]),
+    ) {
         return;
     }
     let mut command = Command::new("perl");
@@ -115,7 +144,10 @@ async fn our_client_against_perl_rpc_xml_server() {
     let client = Client::new(&peer.url()).expect("client");
 
     // Perl speaks i8: 64-bit arithmetic comes back as <i8>.
-    let sum: i64 = client.call("add64", (1i64 << 40, 5i64)).await.expect("add64");
+    let sum: i64 = client
+        .call("add64", (1i64 << 40, 5i64))
+        .await
+        .expect("add64");
     assert_eq!(sum, (1 << 40) + 5);
     let typed: Map = client.call("typed", ()).await.expect("typed");
     assert_eq!(typed["int"], Value::Int(7));
@@ -124,7 +156,10 @@ async fn our_client_against_perl_rpc_xml_server() {
     assert_eq!(typed["bool"], Value::Bool(true));
     assert_eq!(typed["nil"], Value::Nil);
     assert_eq!(typed["base64"], Value::Base64(vec![0, 255]));
-    assert_eq!(typed["date"], Value::DateTime("20261123T07:30:05".parse().expect("date")));
+    assert_eq!(
+        typed["date"],
+        Value::DateTime("20261123T07:30:05".parse().expect("date"))
+    );
     assert_eq!(typed["string"], Value::String("42".into()));
 
     // Perl keeps no type on what it receives: `echo` re-encodes by look, so only values whose
@@ -138,7 +173,10 @@ async fn our_client_against_perl_rpc_xml_server() {
         let back: Value = client.call("echo", (&value,)).await.expect("echo");
         assert_eq!(back, value, "Perl echoed a different value");
     }
-    let err = client.call::<Value, _>("fault", (13, "thirteen")).await.unwrap_err();
+    let err = client
+        .call::<Value, _>("fault", (13, "thirteen"))
+        .await
+        .unwrap_err();
     assert_eq!(err.fault_code(), Some(13), "{err}");
     assert!(err.to_string().contains("thirteen"), "{err}");
 }

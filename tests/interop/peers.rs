@@ -39,7 +39,9 @@ pub fn require(peer: &str, present: bool) -> bool {
 pub fn run_client(mut command: Command, limit: Duration) {
     let name = format!("{command:?}");
     command.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let child = command.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+    let child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
     let output = wait_bounded(child, limit, &name);
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -49,7 +51,11 @@ pub fn run_client(mut command: Command, limit: Duration) {
         "{name} failed ({}):\n{stdout}\n{stderr}",
         output.status
     );
-    let passed: usize = summary.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let passed: usize = summary
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     assert!(passed > 0, "{name} ran no check:\n{stdout}\n{stderr}");
     eprintln!("{name}: {summary}");
 }
@@ -85,7 +91,9 @@ impl PeerServer {
     pub fn start(mut command: Command) -> PeerServer {
         let name = format!("{command:?}");
         command.stdout(Stdio::piped()).stderr(Stdio::inherit());
-        let mut child = command.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let mut child = command
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         let mut line = String::new();
         let read = BufReader::new(child.stdout.take().expect("piped stdout")).read_line(&mut line);
         let port = match (read, line.trim().parse()) {

@@ -31,7 +31,10 @@ async fn against_interop_server(command: impl FnOnce(&str) -> Command) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_xmlrpc_client_validator1_types_faults_introspection_multicall() {
-    if !require("python3", available("python3", &["-c", "import xmlrpc.client"])) {
+    if !require(
+        "python3",
+        available("python3", &["-c", "import xmlrpc.client"]),
+    ) {
         return;
     }
     against_interop_server(|url| {
@@ -44,7 +47,10 @@ async fn python_xmlrpc_client_validator1_types_faults_introspection_multicall() 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ruby_xmlrpc_client() {
-    if !require("ruby with ruby-xmlrpc", available("ruby", &["-e", "require 'xmlrpc/client'"])) {
+    if !require(
+        "ruby with ruby-xmlrpc",
+        available("ruby", &["-e", "require 'xmlrpc/client'"]),
+    ) {
         return;
     }
     against_interop_server(|url| {
@@ -57,7 +63,10 @@ async fn ruby_xmlrpc_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn perl_rpc_xml_client() {
-    if !require("perl with RPC::XML", available("perl", &["-MRPC::XML::Client", "-e1"])) {
+    if !require(
+        "perl with RPC::XML",
+        available("perl", &["-MRPC::XML::Client", "-e1"]),
+    ) {
         return;
     }
     against_interop_server(|url| {
@@ -71,7 +80,10 @@ async fn perl_rpc_xml_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn xmlrpc_c_client() {
     let headers = std::path::Path::new("/usr/include/xmlrpc-c/client.h").exists();
-    if !require("gcc with xmlrpc-c", headers && available("gcc", &["--version"])) {
+    if !require(
+        "gcc with xmlrpc-c",
+        headers && available("gcc", &["--version"]),
+    ) {
         return;
     }
     let binary = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("xmlrpc_c_client");

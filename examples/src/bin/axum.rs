@@ -12,7 +12,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .service(Calc.into_service())
         .build()?;
     let app = Router::new()
-        .route("/", get(|| async { "an axum application with an XML-RPC endpoint at /RPC2\n" }))
+        .route(
+            "/",
+            get(|| async { "an axum application with an XML-RPC endpoint at /RPC2\n" }),
+        )
         .route("/health", get(|| async { "ok\n" }))
         .route_service("/RPC2", xmlrpc.tower_service());
 
@@ -29,7 +32,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("axum on http://{addr}: / and /health are axum routes, /RPC2 is XML-RPC");
 
     let calc = CalculatorClient::from_url(&format!("http://{addr}/RPC2"))?;
-    println!("calc.add(2, 3) over the axum route = {}", calc.add(2, 3).await?);
+    println!(
+        "calc.add(2, 3) over the axum route = {}",
+        calc.add(2, 3).await?
+    );
     println!("the XML-RPC pool's stats: {:?}", xmlrpc.stats());
     let _ = stop.send(());
     serving.await??;

@@ -53,15 +53,24 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .service(MemoryStore::default().into_service())
         .build()?;
     let running = server.bind("127.0.0.1:0").await?;
-    let url = format!("http://{}/RPC2", running.local_addr().expect("a TCP address"));
+    let url = format!(
+        "http://{}/RPC2",
+        running.local_addr().expect("a TCP address")
+    );
     let files = FileStoreClient::from_url(&url)?;
 
     // A megabyte of every byte value, so nothing survives by accident.
     let data: Vec<u8> = (0..1 << 20).map(|i: u32| (i * 7 % 256) as u8).collect();
-    let stored = files.upload("blob.bin".into(), ByteBuf::from(data.clone())).await?;
+    let stored = files
+        .upload("blob.bin".into(), ByteBuf::from(data.clone()))
+        .await?;
     println!("uploaded blob.bin: {stored} bytes");
     let back = files.download("blob.bin".into()).await?;
-    println!("downloaded blob.bin: {} bytes, identical: {}", back.len(), back.as_slice() == data);
+    println!(
+        "downloaded blob.bin: {} bytes, identical: {}",
+        back.len(),
+        back.as_slice() == data
+    );
     println!("list() = {:?}", files.list().await?);
     match files.download("missing.bin".into()).await {
         Ok(_) => println!("missing.bin exists?!"),

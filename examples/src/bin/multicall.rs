@@ -11,7 +11,10 @@ use xmlrpc_server::Server;
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = Server::builder().service(Calc.into_service()).build()?;
     let running = server.bind("127.0.0.1:0").await?;
-    let client = Client::new(&format!("http://{}/RPC2", running.local_addr().expect("TCP")))?;
+    let client = Client::new(&format!(
+        "http://{}/RPC2",
+        running.local_addr().expect("TCP")
+    ))?;
 
     // The dynamic form: any method, typed results through handles, in call order.
     let mut batch = client.multicall();
@@ -25,14 +28,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("calc.add({i}, {}) = {}", i * 10, results.get(handle)?);
     }
     println!("calc.divide(1, 0) -> {}", results.get(&fault).unwrap_err());
-    println!("system.listMethods() -> {} names", results.get(&methods)?.len());
+    println!(
+        "system.listMethods() -> {} names",
+        results.get(&methods)?.len()
+    );
 
     // Independent calls need no batch: the client is cheap to clone and calls run at once.
     let (a, b) = tokio::join!(
         client.call::<i32, _>("calc.add", (1, 2)),
         client.call::<Value, _>("calc.summarize", (vec![1.0, 2.0],)),
     );
-    println!("concurrently: calc.add(1, 2) = {}, calc.summarize([1, 2]) = {:?}", a?, b?);
+    println!(
+        "concurrently: calc.add(1, 2) = {}, calc.summarize([1, 2]) = {:?}",
+        a?, b?
+    );
     running.shutdown().await;
     Ok(())
 }

@@ -27,7 +27,10 @@ fn main() {
             eprintln!("server: {e}");
             std::process::exit(2);
         });
-    println!("calculator on http://{}/RPC2 (Ctrl-C stops it)", options.listen);
+    println!(
+        "calculator on http://{}/RPC2 (Ctrl-C stops it)",
+        options.listen
+    );
     if let Err(e) = server.run(options.listen.as_str()) {
         eprintln!("server: cannot serve on {}: {e}", options.listen);
         std::process::exit(1);
