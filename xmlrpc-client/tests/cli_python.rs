@@ -327,3 +327,29 @@ fn help_has_examples_for_every_command() {
     let out = xmlrpc(&["frobnicate"]);
     assert_eq!(out.status, 2);
 }
+
+#[test]
+fn unix_socket_targets() {
+    let dir = support::temp_dir("unix");
+    let socket = dir.join("rpc.sock");
+    let Some(_peer) = python(&["--unix", socket.to_str().unwrap()]) else {
+        return;
+    };
+    let url = format!("unix://{}?path=/RPC2", socket.display());
+    let out = xmlrpc(&["call", &url, "demo.add", "2", "3"]);
+    assert_eq!(out.ok(), "5\n");
+    let out = xmlrpc(&["describe", &url]);
+    assert!(out.ok().contains("(int, int) -> int"), "{}", out.stdout);
+    let out = xmlrpc(&["list", &format!("unix://{}?path=/nope", socket.display())]);
+    assert!(out.failed(2).contains("404"), "{}", out.stderr);
+    // The exchange is shown for http(s) only; asking for it elsewhere says so.
+    let out = xmlrpc(&["-v", "call", &url, "demo.add", "2", "3"]);
+    assert!(
+        out.failed(2).contains("http:// and https:// URLs only"),
+        "{}",
+        out.stderr
+    );
+    let missing = format!("unix://{}", dir.join("missing.sock").display());
+    let out = xmlrpc(&["call", &missing, "demo.add", "2", "3"]);
+    assert!(out.failed(2).contains("cannot connect"), "{}", out.stderr);
+}

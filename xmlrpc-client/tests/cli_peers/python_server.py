@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Python's SimpleXMLRPCServer with documented methods, as a peer for the `xmlrpc` tool.
 
-Usage: python_server.py [--no-multicall] [--auth USER:PASS]
+Usage: python_server.py [--no-multicall] [--auth USER:PASS] [--unix SOCKET]
 
-Prints the port it bound on 127.0.0.1, then serves until killed. The stock server answers
+Prints the port it bound on 127.0.0.1 (0 with --unix, which serves HTTP on a Unix socket
+instead), then serves until killed. The stock server answers
 system.methodSignature with "signatures not supported"; this one derives signatures from
 the functions' type annotations (unannotated functions keep the stock answer), which is
 what `xmlrpc gen` needs to declare typed methods.
@@ -11,10 +12,11 @@ what `xmlrpc gen` needs to declare typed methods.
 import base64
 import datetime
 import inspect
+import socketserver
 import sys
 import time
 import xmlrpc.client
-from xmlrpc.server import SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
+from xmlrpc.server import SimpleXMLRPCDispatcher, SimpleXMLRPCRequestHandler, SimpleXMLRPCServer
 
 XMLRPC_TYPES = {
     int: "int",
@@ -50,7 +52,14 @@ class Handler(SimpleXMLRPCRequestHandler):
         super().do_POST()
 
 
-class Server(SimpleXMLRPCServer):
+class UnixHandler(Handler):
+    # TCP_NODELAY does not exist on a Unix socket.
+    disable_nagle_algorithm = False
+
+
+class SignaturesFromAnnotations:
+    """Answers system.methodSignature from type annotations."""
+
     def system_methodSignature(self, method_name):
         func = self.funcs.get(method_name)
         try:
@@ -64,6 +73,21 @@ class Server(SimpleXMLRPCServer):
         ):
             return "signatures not supported"
         return [[XMLRPC_TYPES[sig.return_annotation]] + [XMLRPC_TYPES[p.annotation] for p in params]]
+
+
+class Server(SignaturesFromAnnotations, SimpleXMLRPCServer):
+    pass
+
+
+class UnixServer(SignaturesFromAnnotations, socketserver.UnixStreamServer,
+                 SimpleXMLRPCDispatcher):
+    """The same server on a Unix socket (HTTP over AF_UNIX, as supervisord serves)."""
+
+    def __init__(self, path):
+        self.logRequests = False
+        SimpleXMLRPCDispatcher.__init__(self, allow_none=True, encoding=None,
+                                        use_builtin_types=True)
+        socketserver.UnixStreamServer.__init__(self, path, UnixHandler)
 
 
 def add(a: int, b: int) -> int:
@@ -144,8 +168,11 @@ def main():
     multicall = "--no-multicall" not in args
     if "--auth" in args:
         AUTH = args[args.index("--auth") + 1]
-    server = Server(("127.0.0.1", 0), requestHandler=Handler, allow_none=True,
-                    logRequests=False, use_builtin_types=True)
+    if "--unix" in args:
+        server = UnixServer(args[args.index("--unix") + 1])
+    else:
+        server = Server(("127.0.0.1", 0), requestHandler=Handler, allow_none=True,
+                        logRequests=False, use_builtin_types=True)
     server.register_introspection_functions()
     if multicall:
         server.register_multicall_functions()
@@ -166,7 +193,7 @@ def main():
         (add, "ping.add"),
     ]:
         server.register_function(fn, name)
-    print(server.server_address[1], flush=True)
+    print(0 if "--unix" in args else server.server_address[1], flush=True)
     server.serve_forever()
 
 

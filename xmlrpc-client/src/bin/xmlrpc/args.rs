@@ -212,7 +212,7 @@ pub struct Common {
     /// An extra HTTP header for every request, as `Name: value`; repeatable.
     #[arg(long = "header", short = 'H', global = true, value_name = "HEADER")]
     pub headers: Vec<String>,
-    /// Show the HTTP exchange (request and response) on standard error.
+    /// Show the HTTP exchange (request and response) on standard error (http/https URLs).
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
 }
@@ -220,7 +220,7 @@ pub struct Common {
 /// How results are printed.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct Output {
-    /// Print the raw XML response.
+    /// Print the XML response as received (http/https URLs).
     #[arg(long, conflicts_with = "json")]
     pub xml: bool,
     /// Print the result as JSON (i8 as a number, dates and base64 as strings, nil as null).

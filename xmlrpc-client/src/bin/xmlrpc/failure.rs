@@ -61,7 +61,7 @@ impl Failure {
 /// What to try next for a client error.
 fn hint(error: &Error) -> Option<&'static str> {
     Some(match error {
-        Error::Connect { .. } => "is the server running, and are the host and port right?",
+        Error::Connect { .. } => "is the server running, and is the address in the URL right?",
         Error::Timeout(_) => {
             "the server is slow or stuck; raise --timeout (the call may still have run)"
         }
