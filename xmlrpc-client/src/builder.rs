@@ -27,6 +27,7 @@ pub(crate) struct Settings {
     pub(crate) timeout: Duration,
     pub(crate) connect_timeout: Duration,
     pub(crate) pool_idle_timeout: Duration,
+    pub(crate) env_proxy: bool,
     #[cfg(feature = "tls")]
     pub(crate) root_certificates: Vec<Vec<u8>>,
 }
@@ -71,6 +72,7 @@ impl ClientBuilder {
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_TIMEOUT,
                 pool_idle_timeout: Duration::from_secs(60),
+                env_proxy: true,
                 #[cfg(feature = "tls")]
                 root_certificates: Vec::new(),
             },
@@ -103,6 +105,14 @@ impl ClientBuilder {
     /// How long an idle keep-alive connection stays in the pool (default 60 s).
     pub fn pool_idle_timeout(mut self, idle: Duration) -> Self {
         self.settings.pool_idle_timeout = idle;
+        self
+    }
+
+    /// Whether `http(s)://` targets go through the proxies named by `HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` (default on; Unix-socket and SCGI targets
+    /// never use a proxy).
+    pub fn env_proxy(mut self, on: bool) -> Self {
+        self.settings.env_proxy = on;
         self
     }
 
@@ -195,15 +205,15 @@ impl ClientBuilder {
             &self.headers,
         )?;
         let transport = Transport::new(&parsed, headers, &settings)?;
-        Ok(Client::from_inner(Arc::new(Inner {
+        let inner = Inner {
             transport,
             endpoint: parsed.target.describe(),
-            timeout: settings.timeout,
             encode: self.encode,
             limits: self.limits,
             max_response_size: self.max_response_size,
             gzip_request_threshold: self.gzip_request_threshold,
-        })))
+        };
+        Ok(Client::from_inner(Arc::new(inner), settings.timeout))
     }
 }
 

@@ -21,13 +21,14 @@ use crate::{
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// The whole-call timeout; per clone, see [`Client::with_timeout`].
+    timeout: Duration,
 }
 
 /// What clones share.
 pub(crate) struct Inner {
     pub(crate) transport: Transport,
     pub(crate) endpoint: String,
-    pub(crate) timeout: Duration,
     pub(crate) encode: EncodeOptions,
     pub(crate) limits: Limits,
     pub(crate) max_response_size: usize,
@@ -39,7 +40,7 @@ impl fmt::Debug for Client {
         // Credentials live only in the transport's headers, which are not printed.
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint)
-            .field("timeout", &self.inner.timeout)
+            .field("timeout", &self.timeout)
             .finish_non_exhaustive()
     }
 }
@@ -59,8 +60,22 @@ impl Client {
         ClientBuilder::new(url)
     }
 
-    pub(crate) fn from_inner(inner: Arc<Inner>) -> Client {
-        Client { inner }
+    pub(crate) fn from_inner(inner: Arc<Inner>, timeout: Duration) -> Client {
+        Client { inner, timeout }
+    }
+
+    /// A clone with another whole-call timeout, sharing the connection pool: for the one
+    /// slow method among quick ones.
+    pub fn with_timeout(&self, timeout: Duration) -> Client {
+        Client {
+            inner: Arc::clone(&self.inner),
+            timeout,
+        }
+    }
+
+    /// The whole-call timeout.
+    pub fn timeout(&self) -> Duration {
+        self.timeout
     }
 
     /// The endpoint, without credentials.
@@ -132,16 +147,17 @@ impl Client {
             "xml-rpc call"
         );
         let inner = Arc::clone(&self.inner);
+        let timeout = self.timeout;
         async move {
             let body = encoded.map_err(Error::Codec)?;
-            let response = exchange(&inner, body).await?;
+            let response = exchange(&inner, timeout, body).await?;
             decode(&response, &inner.limits)
         }
     }
 
     /// Posts an already encoded `methodCall` body and returns the decoded response body.
     pub(crate) async fn post(&self, body: Vec<u8>) -> Result<Bytes, Error> {
-        exchange(&self.inner, body).await
+        exchange(&self.inner, self.timeout, body).await
     }
 
     pub(crate) fn limits(&self) -> &Limits {
@@ -150,7 +166,7 @@ impl Client {
 }
 
 /// One HTTP (or SCGI) round trip under the call timeout; any status but 200 is an error.
-async fn exchange(inner: &Inner, body: Vec<u8>) -> Result<Bytes, Error> {
+async fn exchange(inner: &Inner, timeout: Duration, body: Vec<u8>) -> Result<Bytes, Error> {
     let request = match inner.gzip_request_threshold {
         Some(threshold) if body.len() >= threshold => Request {
             body: Bytes::from(transport::gzip(&body)),
@@ -162,9 +178,9 @@ async fn exchange(inner: &Inner, body: Vec<u8>) -> Result<Bytes, Error> {
         },
     };
     let max = inner.max_response_size;
-    let raw = tokio::time::timeout(inner.timeout, inner.transport.send(request, max))
+    let raw = tokio::time::timeout(timeout, inner.transport.send(request, max))
         .await
-        .map_err(|_| Error::Timeout(inner.timeout))?
+        .map_err(|_| Error::Timeout(timeout))?
         .inspect_err(|e| tracing::debug!(endpoint = %inner.endpoint, error = %e, "call failed"))?;
     if raw.status != 200 {
         // Show the body decoded when possible: servers often gzip their error pages too.

@@ -128,6 +128,12 @@ async fn dynamic_values_keep_wire_types() {
     let date = client.call_value("the_date", ()).await.unwrap();
     let kind: String = client.call("describe", vec![date]).await.unwrap();
     assert_eq!(kind, "datetime");
+    // Typed calls into `Value` keep the wire types too.
+    let made: Value = client.call("make_binary", (3,)).await.unwrap();
+    assert_eq!(made, Value::Base64(vec![0, 1, 2]));
+    let date: Value = client.call("the_date", ()).await.unwrap();
+    assert!(matches!(date, Value::DateTime(_)), "{date:?}");
+
     // i8 travels out; Python reads it as an int (it cannot send values beyond i32 back).
     let kind: String = client
         .call("describe", vec![Value::I8(1 << 40)])
@@ -436,6 +442,10 @@ async fn timeout_on_a_sleeping_server() {
     assert!(!err.is_connect());
     // The client stays usable after a timeout.
     assert_eq!(client.call::<i32, _>("add", (1, 2)).await.unwrap(), 3);
+    // A clone with a longer timeout shares the pool and lets the slow call finish.
+    let patient = client.with_timeout(Duration::from_secs(30));
+    assert_eq!(patient.timeout(), Duration::from_secs(30));
+    assert_eq!(patient.call::<f64, _>("sleep", (0.2,)).await.unwrap(), 0.2);
 }
 
 #[tokio::test]

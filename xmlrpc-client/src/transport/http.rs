@@ -21,7 +21,7 @@ impl HttpTransport {
         headers: HeaderMap,
         settings: &Settings,
     ) -> Result<HttpTransport, Error> {
-        let builder = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .default_headers(headers)
             // The whole-call timeout is applied by the client around every transport alike.
             .connect_timeout(settings.connect_timeout)
@@ -30,6 +30,9 @@ impl HttpTransport {
             .http1_only()
             .tcp_nodelay(true)
             .pool_idle_timeout(settings.pool_idle_timeout);
+        if !settings.env_proxy {
+            builder = builder.no_proxy();
+        }
         #[cfg(feature = "tls")]
         let builder = settings
             .root_certificates
