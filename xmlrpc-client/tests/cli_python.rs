@@ -353,3 +353,37 @@ fn unix_socket_targets() {
     let out = xmlrpc(&["call", &missing, "demo.add", "2", "3"]);
     assert!(out.failed(2).contains("cannot connect"), "{}", out.stderr);
 }
+
+#[test]
+fn scgi_targets() {
+    let Some(peer) = python(&["--scgi"]) else {
+        return;
+    };
+    let url = format!("scgi://127.0.0.1:{}/RPC2", peer.port);
+    let out = xmlrpc(&["call", &url, "demo.add", "2", "3"]);
+    assert_eq!(out.ok(), "5\n");
+    // Headers travel as HTTP_* variables.
+    let out = xmlrpc(&["-H", "X-Trace: t1", "call", &url, "demo.header", "X-Trace"]);
+    assert_eq!(out.ok(), "\"t1\"\n");
+    let out = xmlrpc(&[
+        "multicall",
+        &url,
+        "-c",
+        "demo.add",
+        "1",
+        "1",
+        "-c",
+        "demo.fail",
+        "2",
+        "x",
+    ]);
+    assert_eq!(out.stdout, "[1] demo.add: 2\n[2] demo.fail: fault 2: x\n");
+    assert_eq!(out.status, 1);
+    let out = xmlrpc(&["help", &url, "demo.scale"]);
+    assert!(
+        out.ok()
+            .starts_with("demo.scale(double, double) -> double\n"),
+        "{}",
+        out.stdout
+    );
+}

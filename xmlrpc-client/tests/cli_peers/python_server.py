@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Python's SimpleXMLRPCServer with documented methods, as a peer for the `xmlrpc` tool.
 
-Usage: python_server.py [--no-multicall] [--auth USER:PASS] [--unix SOCKET]
+Usage: python_server.py [--no-multicall] [--auth USER:PASS] [--unix SOCKET] [--scgi]
 
 Prints the port it bound on 127.0.0.1 (0 with --unix, which serves HTTP on a Unix socket
-instead), then serves until killed. The stock server answers
+instead; --scgi speaks SCGI on the TCP port instead of HTTP), then serves until killed. The stock server answers
 system.methodSignature with "signatures not supported"; this one derives signatures from
 the functions' type annotations (unannotated functions keep the stock answer), which is
 what `xmlrpc gen` needs to declare typed methods.
@@ -57,6 +57,27 @@ class UnixHandler(Handler):
     disable_nagle_algorithm = False
 
 
+class ScgiHandler(socketserver.StreamRequestHandler):
+    """One SCGI request: a netstring of NUL-separated headers, the body, then a CGI-style
+    answer ended by closing the connection (as rtorrent and python-scgi do)."""
+
+    def handle(self):
+        length = b""
+        while not length.endswith(b":"):
+            length += self.rfile.read(1)
+        block = self.rfile.read(int(length[:-1]))
+        self.rfile.read(1)  # the netstring's closing comma
+        fields = block.split(b"\0")
+        headers = dict(zip(fields[0::2], fields[1::2]))
+        body = self.rfile.read(int(headers[b"CONTENT_LENGTH"]))
+        global LAST_HEADERS
+        LAST_HEADERS = {k.decode()[5:].replace("_", "-"): v.decode()
+                        for k, v in headers.items() if k.startswith(b"HTTP_")}
+        answer = self.server._marshaled_dispatch(body)
+        self.wfile.write(b"Status: 200 OK\r\nContent-Type: text/xml\r\n"
+                         b"Content-Length: %d\r\n\r\n" % len(answer) + answer)
+
+
 class SignaturesFromAnnotations:
     """Answers system.methodSignature from type annotations."""
 
@@ -77,6 +98,17 @@ class SignaturesFromAnnotations:
 
 class Server(SignaturesFromAnnotations, SimpleXMLRPCServer):
     pass
+
+
+class ScgiServer(SignaturesFromAnnotations, socketserver.TCPServer, SimpleXMLRPCDispatcher):
+    """The same methods over SCGI on TCP."""
+
+    allow_reuse_address = True
+
+    def __init__(self):
+        SimpleXMLRPCDispatcher.__init__(self, allow_none=True, encoding=None,
+                                        use_builtin_types=True)
+        socketserver.TCPServer.__init__(self, ("127.0.0.1", 0), ScgiHandler)
 
 
 class UnixServer(SignaturesFromAnnotations, socketserver.UnixStreamServer,
@@ -170,6 +202,8 @@ def main():
         AUTH = args[args.index("--auth") + 1]
     if "--unix" in args:
         server = UnixServer(args[args.index("--unix") + 1])
+    elif "--scgi" in args:
+        server = ScgiServer()
     else:
         server = Server(("127.0.0.1", 0), requestHandler=Handler, allow_none=True,
                         logRequests=False, use_builtin_types=True)
