@@ -260,21 +260,33 @@ fn write_undeclared(out: &mut String, info: &MethodInfo, ident: &str) {
 }
 
 fn write_docs(out: &mut String, help: &str) {
-    let lines: Vec<&str> = help.trim_matches('\n').lines().collect();
-    let indent = lines
+    let raw: Vec<String> = help.trim_matches('\n').lines().map(clean).collect();
+    let indent = raw
         .iter()
-        .filter(|l| !l.trim().is_empty())
+        .filter(|l| !l.is_empty())
         .map(|l| l.len() - l.trim_start().len())
         .min()
         .unwrap_or(0);
+    let lines: Vec<&str> = raw.iter().map(|l| l.get(indent..).unwrap_or("")).collect();
+    // Markdown turns indented or fenced text into code blocks, which rustdoc compiles as
+    // doctests of the user's crate: such help is kept verbatim in a text block instead.
+    let verbatim = lines
+        .iter()
+        .any(|l| l.starts_with("    ") || l.contains("```") || l.contains("~~~"));
+    if verbatim {
+        out.push_str("    /// ~~~text\n");
+    }
     for line in lines {
-        let line = line.get(indent..).unwrap_or(line.trim_start());
-        let line = clean(line);
         if line.is_empty() {
             out.push_str("    ///\n");
+        } else if verbatim {
+            let _ = writeln!(out, "    /// {}", line.replace("~~~", "~~\u{200b}~"));
         } else {
             let _ = writeln!(out, "    /// {line}");
         }
+    }
+    if verbatim {
+        out.push_str("    /// ~~~\n");
     }
 }
 
@@ -502,6 +514,26 @@ pub trait Interop {
     /// Signature: `m.x() -> int`
     /// (the server also accepts `m.x(string) -> int`)
     async fn x(&self) -> Result<i32, Fault>;
+";
+        assert!(out.code.contains(expected), "{}", out.code);
+    }
+
+    #[test]
+    fn code_in_help_cannot_become_a_doctest() {
+        let help = "Example:\n\n    >>> add(1, 2)\n    3\n```\nx\n~~~";
+        let methods = [info("m.x", Some(&[&["int"]]), help)];
+        let out = generate(&methods, &options(Some("m"))).unwrap();
+        let expected = "    /// ~~~text
+    /// Example:
+    ///
+    ///     >>> add(1, 2)
+    ///     3
+    /// ```
+    /// x
+    /// ~~\u{200b}~
+    /// ~~~
+    ///
+    /// Signature: `m.x() -> int`
 ";
         assert!(out.code.contains(expected), "{}", out.code);
     }
