@@ -80,3 +80,31 @@ async fn scgi_refused_connection() {
     let err = client.call::<i32, _>("add", (1, 2)).await.unwrap_err();
     assert!(err.is_connect(), "{err}");
 }
+
+#[tokio::test]
+async fn responder_that_keeps_the_connection_open() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let dir = common::TempDir::new("scgi-open");
+    let path = dir.0.join("scgi.sock");
+    let listener = tokio::net::UnixListener::bind(&path).unwrap();
+    let server = tokio::spawn(async move {
+        let (mut stream, _) = listener.accept().await.unwrap();
+        let mut request = vec![0u8; 4096];
+        let _ = stream.read(&mut request).await.unwrap();
+        let body = common::ok_body("<int>7</int>");
+        let head = format!(
+            "Status: 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(&body).await.unwrap();
+        // Hold the connection until the client hangs up: the declared length must suffice.
+        let mut rest = Vec::new();
+        let _ = stream.read_to_end(&mut rest).await;
+    });
+    let client = Client::new(&format!("scgi+unix://{}", path.display())).unwrap();
+    assert_eq!(client.call::<i32, _>("seven", ()).await.unwrap(), 7);
+    drop(client);
+    server.await.unwrap();
+}

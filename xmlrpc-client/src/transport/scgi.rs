@@ -109,7 +109,8 @@ fn request_head(path: &str, headers: &HeaderMap, request: &Request) -> Vec<u8> {
     head
 }
 
-/// Writes the request and reads the response until EOF, capped.
+/// Writes the request and reads the response until EOF, or until the `Content-Length` the
+/// response declares has arrived (for responders that keep the connection open), capped.
 async fn exchange<S>(
     mut stream: S,
     head: &[u8],
@@ -126,6 +127,7 @@ where
 
     let cap = max.saturating_add(MAX_RESPONSE_HEAD);
     let mut raw = BytesMut::with_capacity(8 * 1024);
+    let mut complete_at = None;
     loop {
         if raw.len() > cap {
             return Err(Error::ResponseTooLarge { limit: max });
@@ -135,6 +137,12 @@ where
             .await
             .map_err(|e| Error::transport_from("reading the SCGI response failed", e))?;
         if n == 0 {
+            break;
+        }
+        if complete_at.is_none() {
+            complete_at = declared_end(&raw);
+        }
+        if complete_at.is_some_and(|end| raw.len() >= end) {
             break;
         }
     }
@@ -208,6 +216,19 @@ fn parse_response(raw: Bytes, max: usize) -> Result<RawResponse, Error> {
     })
 }
 
+/// Where the response ends if its headers are complete and declare a `Content-Length`.
+fn declared_end(raw: &[u8]) -> Option<usize> {
+    let (head_len, body_start) = find_head_end(raw)?;
+    let head = std::str::from_utf8(&raw[..head_len]).ok()?;
+    head.split('\n').find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse::<usize>().ok())?
+            .and_then(|n| body_start.checked_add(n))
+    })
+}
+
 /// The length of the header section and where the body starts (after `\r\n\r\n` or `\n\n`).
 fn find_head_end(raw: &[u8]) -> Option<(usize, usize)> {
     let window = &raw[..raw.len().min(MAX_RESPONSE_HEAD)];
@@ -273,6 +294,18 @@ mod tests {
         assert_eq!(&r.body[..], b"ab");
         let r = parse(b"Content-Encoding: gzip\r\n\r\n").unwrap();
         assert_eq!(r.content_encoding.unwrap(), "gzip");
+    }
+
+    #[test]
+    fn end_of_a_declared_response() {
+        assert_eq!(
+            declared_end(b"Status: 200\r\nContent-Length: 3\r\n\r\nab"),
+            Some(37)
+        );
+        assert_eq!(declared_end(b"Content-Length: 3\n\nabc"), Some(22));
+        assert_eq!(declared_end(b"Status: 200\r\n\r\nabc"), None);
+        assert_eq!(declared_end(b"Content-Length: 3\r\n"), None);
+        assert_eq!(declared_end(b"Content-Length: x\r\n\r\n"), None);
     }
 
     #[test]
