@@ -1,10 +1,10 @@
 //! Load benchmark: requests per second and p50/p99 latency with keep-alive connections, for
 //! our server against a bare hyper server that answers a fixed XML-RPC response without
 //! parsing (the ceiling of the HTTP stack), and, when installed, Python's `xmlrpc_extended`
-//! `ThreadPoolXMLRPCServer`.
+//! `ThreadPoolXMLRPCServer` and xmlrpc-c's Abyss server (`benches/abyss_peer.c`).
 //!
 //! Run: `cargo bench -p xmlrpc-server --bench load` (env `BENCH_SECS`, default 5 s per
-//! measurement; `BENCH_PYTHON=0` skips the Python peer).
+//! measurement; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers).
 
 use std::{
     convert::Infallible,
@@ -268,6 +268,52 @@ fn start_python() -> Option<(std::process::Child, SocketAddr)> {
     }
 }
 
+/// Compiles and starts `benches/abyss_peer.c` (xmlrpc-c's Abyss server) when `cc` and
+/// `xmlrpc-c-config` are available.
+fn start_abyss() -> Option<(std::process::Child, SocketAddr)> {
+    if std::env::var("BENCH_XMLRPC_C").is_ok_and(|v| v == "0") {
+        return None;
+    }
+    let flags = std::process::Command::new("xmlrpc-c-config")
+        .args(["abyss-server", "--cflags", "--libs"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())?;
+    let flags = String::from_utf8(flags.stdout).ok()?;
+    let binary = std::env::temp_dir().join(format!("abyss_peer_{}", std::process::id()));
+    let built = std::process::Command::new("cc")
+        .arg("-O2")
+        .arg("-o")
+        .arg(&binary)
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/benches/abyss_peer.c"))
+        .args(flags.split_whitespace())
+        .status()
+        .ok()?;
+    if !built.success() {
+        return None;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .ok()?
+        .port();
+    let mut child = std::process::Command::new(&binary)
+        .arg(port.to_string())
+        .spawn()
+        .ok()?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(addr).is_ok() {
+            let _ = std::fs::remove_file(&binary);
+            return Some((child, addr));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_file(&binary);
+    None
+}
+
 fn main() {
     let secs: f64 = std::env::var("BENCH_SECS")
         .ok()
@@ -307,6 +353,10 @@ fn main() {
     if python.is_none() {
         println!("(python xmlrpc_extended peer not available: `pip install xmlrpc_extended`)");
     }
+    let abyss = start_abyss();
+    if abyss.is_none() {
+        println!("(xmlrpc-c Abyss peer not available: needs cc and libxmlrpc-core-c3-dev)");
+    }
 
     // The share of one request spent in decoding, dispatch and encoding, without HTTP.
     for load in &loads {
@@ -344,7 +394,11 @@ fn main() {
             if let Some((_, addr)) = &python {
                 targets.push(("py xmlrpc_extended", *addr));
             }
+            if let Some((_, addr)) = &abyss {
+                targets.push(("xmlrpc-c abyss", *addr));
+            }
             let mut ceiling = None;
+            let mut ours = None;
             for (name, addr) in targets {
                 let r = client_rt.block_on(drive(addr, request.clone(), n, secs));
                 let rate = r.requests as f64 / r.seconds;
@@ -353,7 +407,14 @@ fn main() {
                         ceiling = Some(rate);
                         String::new()
                     }
-                    Some(c) => format!("  ({:.0}% of bare hyper)", 100.0 * rate / c),
+                    Some(c) => {
+                        let mut note = format!("  ({:.0}% of bare hyper", 100.0 * rate / c);
+                        match ours {
+                            None => ours = Some(rate),
+                            Some(o) => note.push_str(&format!("; ours is {:.1}x", o / rate)),
+                        }
+                        note + ")"
+                    }
                 };
                 println!(
                     "{:<14} {:>5} {:<18} {:>10.0} {:>7.0}us {:>7.0}us {:>7}{share}",
@@ -368,7 +429,7 @@ fn main() {
             }
         }
     }
-    if let Some((mut child, _)) = python {
+    for (mut child, _) in python.into_iter().chain(abyss) {
         let _ = child.kill();
         let _ = child.wait();
     }

@@ -134,8 +134,9 @@ fn reject(inner: &Inner, policy: &Overload) -> Reply {
     use std::sync::atomic::Ordering::Relaxed;
     let stats = &inner.stats;
     match policy {
-        Overload::Block => unreachable!("Block waits instead of rejecting"),
-        Overload::Close => {
+        // `Block` waits instead of rejecting; should the pool ever refuse under it, the
+        // connection is closed like under `Close`.
+        Overload::Block | Overload::Close => {
             stats.rejected_close.fetch_add(1, Relaxed);
             Reply::Close
         }

@@ -98,7 +98,9 @@ impl Method {
     }
 
     /// A blocking function: `f(params)` returns `Result<R, E>`; it runs on tokio's blocking
-    /// pool and counts against the same worker bounds as async methods.
+    /// pool and counts against the same worker bounds as async methods. A blocking call
+    /// cannot be interrupted: when its request is abandoned (client gone, call timeout,
+    /// shutdown deadline) it still runs to its end, outside the worker bound.
     pub fn sync<P, F, R, E>(name: impl Into<String>, f: F) -> Self
     where
         P: FromParams,
