@@ -68,7 +68,7 @@
 //!
 //! Every call has a timeout (30 s by default, connecting included), responses are capped
 //! (32 MiB by default, also after gzip decoding) and decoded with the codec's
-//! [`Limits`](xmlrpc_core::Limits). Nothing a server sends makes the client panic.
+//! [`Limits`]. Nothing a server sends makes the client panic.
 //!
 //! # Features
 //!
