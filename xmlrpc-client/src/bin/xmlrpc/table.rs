@@ -4,6 +4,9 @@ use xmlrpc_core::MethodInfo;
 
 use crate::gen::signature_text;
 
+/// The signature column is at most this wide.
+const SIGNATURE_WIDTH: usize = 36;
+
 /// Help texts are cut to this many characters in the table; `xmlrpc help` shows them whole.
 const HELP_WIDTH: usize = 60;
 
@@ -33,7 +36,9 @@ pub fn describe(methods: &[MethodInfo]) -> String {
             .max()
             .unwrap_or(0)
     };
-    let (w0, w1) = (width(0), width(1));
+    // One very long signature must not push every help text off the screen: longer ones
+    // overflow their own row only.
+    let (w0, w1) = (width(0), width(1).min(SIGNATURE_WIDTH));
     let mut out = String::new();
     for [name, signature, help] in &rows {
         let line = format!("{name:<w0$}  {signature:<w1$}  {help}");
@@ -131,6 +136,25 @@ interop.echo  ?                  Returns its argument.
 nil           () -> nil
 ";
         assert_eq!(describe(&methods), expected);
+    }
+
+    #[test]
+    fn a_long_signature_overflows_its_own_row() {
+        let long: Vec<&str> = ["array"]
+            .into_iter()
+            .chain(["dateTime.iso8601"; 4])
+            .collect();
+        let methods = [
+            method("a", Some(vec![vec!["int"]]), "One."),
+            method("b", Some(vec![long]), "Two."),
+        ];
+        let table = describe(&methods);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[1], format!("a       {:<36}  One.", "() -> int"));
+        assert!(
+            lines[2].ends_with("dateTime.iso8601) -> array  Two."),
+            "{table}"
+        );
     }
 
     #[test]
