@@ -466,6 +466,20 @@ async fn concurrent_calls_share_a_client() {
 }
 
 #[tokio::test]
+async fn stock_http10_server_closing_after_each_answer() {
+    let Some((_peer, url)) = peer(&["--http10"]) else {
+        return;
+    };
+    let client = Client::new(&url).unwrap();
+    for i in 0..5 {
+        assert_eq!(client.call::<i32, _>("add", (i, 1)).await.unwrap(), i + 1);
+    }
+    let mut batch = client.multicall();
+    let a = batch.add::<i32, _>("add", (1, 1)).unwrap();
+    assert_eq!(batch.send().await.unwrap().get(&a).unwrap(), 2);
+}
+
+#[tokio::test]
 async fn connection_refused_is_a_connect_error() {
     // Bind and drop a listener to get a port nobody listens on.
     let port = std::net::TcpListener::bind("127.0.0.1:0")

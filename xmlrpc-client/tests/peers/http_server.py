@@ -1,7 +1,7 @@
 """XML-RPC test peer for the xmlrpc-client tests: Python's SimpleXMLRPCServer.
 
 Usage: http_server.py [--no-allow-none] [--auth USER:PASS] [--unix PATH]
-                      [--tls-cert PEM --tls-key PEM]
+                      [--tls-cert PEM --tls-key PEM] [--http10]
 
 Listens on a free loopback port (or on the Unix socket PATH), prints one line
 "READY <port-or-path>" on stdout, then serves until killed.
@@ -136,8 +136,12 @@ def main():
     parser.add_argument("--unix")
     parser.add_argument("--tls-cert")
     parser.add_argument("--tls-key")
+    parser.add_argument("--http10", action="store_true",
+                        help="answer HTTP/1.0 and close, as the stock handler does")
     args = parser.parse_args()
     allow_none = not args.no_allow_none
+    if args.http10:
+        Handler.protocol_version = "HTTP/1.0"
     if args.auth:
         Handler.expected_auth = "Basic " + base64.b64encode(args.auth.encode()).decode()
     if args.unix:
