@@ -1,7 +1,8 @@
 //! A blocking facade (feature `blocking`) for scripts and tests without an async runtime.
 //!
 //! Each [`Client`] owns a small current-thread tokio runtime and drives the async client on
-//! it; clones share the runtime and the connection pool. Do not use it from inside an
+//! it; clones share the runtime and the connection pool, and may be used from several
+//! threads at once. Do not use it from inside an
 //! async runtime: it answers [`Error::Config`] there instead of blocking a worker thread.
 //!
 //! ```no_run
@@ -55,6 +56,14 @@ impl Client {
             client,
             runtime: Arc::new(runtime),
         })
+    }
+
+    /// A clone with another whole-call timeout, sharing the runtime and the pool.
+    pub fn with_timeout(&self, timeout: std::time::Duration) -> Client {
+        Client {
+            client: self.client.with_timeout(timeout),
+            runtime: Arc::clone(&self.runtime),
+        }
     }
 
     /// The async client underneath.

@@ -25,6 +25,21 @@ fn blocking_calls_and_multicall() {
     assert_eq!(results.get(&a).unwrap(), 3);
     assert_eq!(results.get(&b).unwrap_err().fault_code(), Some(12));
 
+    // Clones on several threads share the runtime and the pool.
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let client = client.with_timeout(std::time::Duration::from_secs(20));
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    assert_eq!(client.call::<i32, _>("add", (t, i)).unwrap(), t + i);
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+
     let unix = start_peer("http_server.py", &[], true);
     let over_unix = Client::new(&format!("unix://{}", unix.at)).unwrap();
     assert_eq!(over_unix.call::<i32, _>("add", (5, 5)).unwrap(), 10);
