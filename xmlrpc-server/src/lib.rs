@@ -7,6 +7,21 @@
 //! `system.methodHelp`, `system.methodSignature`, `system.multicall` and
 //! `system.getCapabilities` are built in.
 //!
+//! Every XML-RPC answer, fault or result, is HTTP 200 `text/xml`. Before any decoding a
+//! request must be a `POST` (else 405 with `Allow: POST`) to one of the `rpc_paths` (exact
+//! match, else 404), framed by a valid `Content-Length` (none: 411; not plain digits or
+//! conflicting: 400) or chunked, within `max_request_size` (413, decided from the header when
+//! it is there, else as soon as the chunks pass it), in identity or gzip `Content-Encoding`
+//! (others: 415; corrupt gzip: 400; the decoded size counts). Large answers are gzipped for
+//! clients that accept it. Handler panics become fault -32603; decoding errors -32700
+//! (not XML), -32600 (not a call), -32602 (parameters); unknown names -32601.
+//!
+//! Serving: [`Server::bind`], [`Server::bind_reuseport`], [`Server::bind_unix`],
+//! [`Server::serve_listener`] give a [`RunningServer`] (address, [`Stats`], graceful
+//! shutdown, [`ServerHandle`]); [`Server::run`] blocks until SIGINT/SIGTERM;
+//! [`Server::tower_service`] mounts the endpoint in axum/hyper; [`cgi`] answers one CGI
+//! request.
+//!
 //! ```
 //! use xmlrpc_core::Fault;
 //! use xmlrpc_server::{Overload, Server};

@@ -9,6 +9,10 @@ use tokio::{io::AsyncWriteExt, net::TcpStream};
 use xmlrpc_core::{Fault, Value};
 use xmlrpc_server::{Overload, Server, Stats};
 
+/// Length of the calls that must overlap: long enough that all requests of a test arrive
+/// while the first ones still run, even on a busy machine.
+const SLOW: u64 = 1500;
+
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Ok,
@@ -79,7 +83,7 @@ async fn close_policy_drops_the_connection_without_a_response() {
             .overload(Overload::Close),
     )
     .await;
-    let outcomes = simultaneous(addr, 8, 500).await;
+    let outcomes = simultaneous(addr, 8, SLOW).await;
     let ok = count(&outcomes, |o| *o == Outcome::Ok);
     let closed = count(&outcomes, |o| *o == Outcome::Closed);
     assert!((1..=2).contains(&ok), "{outcomes:?}");
@@ -98,7 +102,7 @@ async fn fault_policy_answers_the_configured_fault() {
         },
     ))
     .await;
-    let outcomes = simultaneous(addr, 8, 500).await;
+    let outcomes = simultaneous(addr, 8, SLOW).await;
     let ok = count(&outcomes, |o| *o == Outcome::Ok);
     let faults = count(&outcomes, |o| *o == Outcome::Fault(-32099));
     assert!((1..=2).contains(&ok), "{outcomes:?}");
@@ -114,7 +118,7 @@ async fn http503_policy_with_pending_places_admits_exactly_workers_plus_pending(
         },
     ))
     .await;
-    let outcomes = simultaneous(addr, 6, 500).await;
+    let outcomes = simultaneous(addr, 6, SLOW).await;
     let ok = count(&outcomes, |o| *o == Outcome::Ok);
     let rejected = count(&outcomes, |o| {
         *o == Outcome::Status(503, Some("3".to_string()))
@@ -171,9 +175,9 @@ async fn stats_show_active_and_queued_calls() {
             .overload(Overload::http503()),
     )
     .await;
-    let calls = tokio::spawn(simultaneous(addr, 2, 600));
+    let calls = tokio::spawn(simultaneous(addr, 2, SLOW));
     let mut seen = Stats::default();
-    for _ in 0..50 {
+    for _ in 0..100 {
         seen = server.stats();
         if seen.active == 1 && seen.queued == 1 {
             break;
