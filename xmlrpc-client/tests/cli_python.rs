@@ -387,3 +387,28 @@ fn scgi_targets() {
         out.stdout
     );
 }
+
+#[test]
+fn multicall_reads_calls_from_standard_input() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+
+    let Some(peer) = python(&[]) else { return };
+    let mut child = Command::new(support::xmlrpc_bin())
+        .args(["multicall", &peer.url("/RPC2"), "--file", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(br#"[["demo.concatText", "a", "string:i8:1"]]"#)
+        .unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "[1] demo.concatText: \"ai8:1\"\n"
+    );
+}
