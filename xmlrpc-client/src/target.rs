@@ -286,6 +286,46 @@ mod tests {
         }
     }
 
+    /// Pseudo-random URLs from URL-ish pieces: parsed or refused, never a panic.
+    #[test]
+    fn never_panics() {
+        let pieces = [
+            "unix:",
+            "scgi:",
+            "scgi+unix:",
+            "http:",
+            "https:",
+            "//",
+            "/",
+            "?",
+            "path=",
+            "&",
+            "%",
+            "%2",
+            "%ff",
+            "%41",
+            "@",
+            ":",
+            "user",
+            "host",
+            "8080",
+            "[::1]",
+            "#",
+            "RPC2",
+        ];
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            let mut url = String::new();
+            for _ in 0..8 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                url.push_str(pieces[(state >> 33) as usize % pieces.len()]);
+            }
+            let _ = parse(&url);
+        }
+    }
+
     #[test]
     fn https_needs_the_tls_feature() {
         let parsed = parse("https://example.com/RPC2");

@@ -296,6 +296,38 @@ mod tests {
         assert_eq!(r.content_encoding.unwrap(), "gzip");
     }
 
+    /// Every prefix of valid answers and pseudo-random bytes: an answer or an error, never
+    /// a panic.
+    #[test]
+    fn never_panics() {
+        let samples: [&[u8]; 3] = [
+            b"Status: 200 OK\r\nContent-Length: 4\r\nContent-Encoding: gzip\r\n\r\n<x/>",
+            b"HTTP/1.1 503 Busy\n\nlater",
+            b"Content-Type: text/xml\r\n\r\n\r\n\n",
+        ];
+        for sample in samples {
+            for end in 0..=sample.len() {
+                let raw = Bytes::copy_from_slice(&sample[..end]);
+                let _ = declared_end(&raw);
+                let _ = parse_response(raw, 16);
+            }
+        }
+        // A fixed linear congruential generator: reproducible, no dependency.
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        let alphabet = b"\r\n: Status Content-Length 0123456789HTTP/\xff";
+        for _ in 0..20_000 {
+            let mut raw = Vec::with_capacity(48);
+            for _ in 0..48 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1);
+                raw.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            let _ = declared_end(&raw);
+            let _ = parse_response(Bytes::from(raw), 16);
+        }
+    }
+
     #[test]
     fn end_of_a_declared_response() {
         assert_eq!(
