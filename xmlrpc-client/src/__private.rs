@@ -4,7 +4,7 @@
 //! `use` and no direct dependency on serde or xmlrpc-core, and expands the same under
 //! `#![no_implicit_prelude]`.
 
-use serde::Serialize;
+use serde::{de::DeserializeOwned, Serialize};
 
 pub use std;
 pub use std::{
@@ -14,37 +14,79 @@ pub use std::{
     vec::Vec,
 };
 pub use xmlrpc_core;
-pub use xmlrpc_core::EncodedValue;
+pub use xmlrpc_core::{EncodeOptions, EncodedValue};
 
 pub use crate::{Client, Error, Handle, Multicall, MulticallResults};
 
-/// The parameters of a call whose trailing optional arguments may be omitted: each argument
-/// is encoded as it is added, and trailing `None`s are dropped at the end so that the server
-/// sees the shorter call (and applies its own defaults).
+/// An argument type of a generated client method: one the codec can encode.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be an argument of an XML-RPC call",
+    label = "this type does not implement `serde::Serialize`, so calls cannot be encoded",
+    note = "derive it with `#[derive(serde::Serialize)]`, or use a type the codec supports"
+)]
+pub trait Param: Serialize {}
+
+impl<T: Serialize> Param for T {}
+
+/// The value type of a generated client method: one the codec can decode.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the result of an XML-RPC call",
+    label = "this type does not implement `serde::Deserialize`, so responses cannot be decoded",
+    note = "derive it with `#[derive(serde::Deserialize)]`, or return a type the codec supports"
+)]
+pub trait Returned: DeserializeOwned {}
+
+impl<T: DeserializeOwned> Returned for T {}
+
+/// Sends one call whose parameters were encoded when the generated method was called: the
+/// future owns its request, so it can be spawned.
+pub fn call<R: Returned>(
+    client: &Client,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> impl Future<Output = Result<R, Error>> + Send {
+    let pending = params.map(|p| client.call_encoded::<R>(method, &p));
+    async move { pending?.await }
+}
+
+/// Queues one call of a typed batch.
+pub fn queue<R: Returned>(
+    multicall: &mut Multicall,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> Result<Handle<R>, Error> {
+    Ok(multicall.add_encoded(method, params?))
+}
+
+/// The parameters of a call, each argument encoded as it is added (so an argument type that
+/// cannot be encoded is reported on that argument). Trailing `None`s of optional arguments are
+/// dropped at the end, so the server sees the shorter call and applies its own defaults.
 pub struct ParamList {
+    options: EncodeOptions,
     values: Result<Vec<EncodedValue>, Error>,
     /// How many leading values must be sent.
     keep: usize,
 }
 
 impl ParamList {
-    /// An empty list with room for `capacity` values.
-    pub fn with_capacity(capacity: usize) -> Self {
+    /// An empty list with room for `capacity` values, encoded with `options` (the client's).
+    pub fn new(options: &EncodeOptions, capacity: usize) -> Self {
         ParamList {
+            options: *options,
             values: Ok(Vec::with_capacity(capacity)),
             keep: 0,
         }
     }
 
     /// Adds a required argument.
-    pub fn arg<T: Serialize>(mut self, value: &T) -> Self {
+    pub fn arg<T: Param>(mut self, value: &T) -> Self {
         self.push(value);
         self.keep = self.len();
         self
     }
 
     /// Adds a trailing optional argument, sent as nil when `None` is followed by a `Some`.
-    pub fn optional<T: Serialize>(mut self, value: &Option<T>) -> Self {
+    pub fn optional<T: Param>(mut self, value: &Option<T>) -> Self {
         self.push(value);
         if value.is_some() {
             self.keep = self.len();
@@ -61,7 +103,7 @@ impl ParamList {
 
     fn push<T: Serialize + ?Sized>(&mut self, value: &T) {
         if let Ok(values) = &mut self.values {
-            match xmlrpc_core::encode_value(value, &xmlrpc_core::EncodeOptions::default()) {
+            match xmlrpc_core::encode_value(value, &self.options) {
                 Ok(v) => values.push(v),
                 Err(e) => self.values = Err(Error::Codec(e)),
             }

@@ -1,7 +1,7 @@
 //! The client side: `CalculatorClient` with one async method per trait method, and the typed
 //! batch `CalculatorBatch`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -16,8 +16,8 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
     let (name_str, batch_str) = (name.to_string(), batch.to_string());
     let doc = format!(
         " Typed XML-RPC client of the [`{trait_name}`] service: one method per trait method, \
-         with the same argument types.\n\n Every method returns a future that owns what it \
-         needs (it can be spawned) and resolves to the method's value, or to an \
+         with the same argument types.\n\n Each method encodes its arguments at once and \
+         returns a `Send + 'static` future (it can be spawned) of the method's value, or of an \
          `xmlrpc_client::Error` (faults included); [`{name}::batch`] sends several calls \
          in one `system.multicall`."
     );
@@ -54,7 +54,10 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
 
             /// Starts a typed batch: calls queued on it go out in one `system.multicall`.
             pub fn batch(&self) -> #batch {
-                #batch { multicall: self.client.multicall() }
+                #batch {
+                    multicall: self.client.multicall(),
+                    options: *self.client.encode_options(),
+                }
             }
 
             #(#calls)*
@@ -81,6 +84,7 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
         #[doc = #batch_doc]
         #vis struct #batch {
             multicall: #rt::Multicall,
+            options: #rt::EncodeOptions,
         }
 
         impl #batch {
@@ -100,10 +104,6 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
     }
 }
 
-fn mixed(name: &str) -> syn::Ident {
-    syn::Ident::new(&format!("__{name}"), Span::mixed_site())
-}
-
 /// The trait method's docs, then a line naming the wire name.
 fn docs(m: &Method, action: &str) -> TokenStream {
     let docs = &m.docs;
@@ -121,8 +121,9 @@ fn params(m: &Method) -> TokenStream {
     quote!(#(#args),*)
 }
 
-/// The encoded parameter list, for methods with trailing optional arguments.
-fn param_list(m: &Method, rt: &TokenStream) -> TokenStream {
+/// The encoded parameters: each argument is encoded on its own, so an argument type that
+/// cannot be encoded is reported on that argument's type, and trailing `None`s can be left out.
+fn param_list(m: &Method, rt: &TokenStream, options: TokenStream) -> TokenStream {
     let count = m.args.len();
     let adds = m.args.iter().map(|a| {
         let ident = &a.ident;
@@ -134,14 +135,7 @@ fn param_list(m: &Method, rt: &TokenStream) -> TokenStream {
             }
         }
     });
-    quote!(#rt::ParamList::with_capacity(#count) #(#adds)* .finish())
-}
-
-/// The positional parameters as one tuple, serialized straight into the request.
-fn tuple(m: &Method, rt: &TokenStream) -> TokenStream {
-    let _ = rt;
-    let names = m.args.iter().map(|a| &a.ident);
-    quote!((#(#names,)*))
+    quote!(#rt::ParamList::new(#options, #count) #(#adds)* .finish())
 }
 
 /// One method of the client.
@@ -150,30 +144,16 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
     let attrs = docs(m, "Calls");
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
-    let client = mixed("client");
-    let send = if m.required == m.args.len() {
-        let tuple = tuple(m, rt);
-        quote_spanned!(m.ret.span=> #client.call::<#ok, _>(#wire, #tuple).await)
-    } else {
-        let list = param_list(m, rt);
-        quote_spanned! {m.ret.span=>
-            match #list {
-                #rt::Ok(params) => #client.call_encoded::<#ok>(#wire, &params).await,
-                #rt::Err(e) => #rt::Err(e),
-            }
-        }
-    };
+    let list = param_list(m, rt, quote!(self.client.encode_options()));
+    let send = quote_spanned!(m.ret.span=> #rt::call::<#ok>);
     quote! {
         #attrs
         #(#cfgs)*
         #(#deprecated)*
         pub fn #ident(&self, #params)
-            -> impl #rt::Future<Output = #rt::Result<#ok, #rt::Error>> + 'static
+            -> impl #rt::Future<Output = #rt::Result<#ok, #rt::Error>> + #rt::std::marker::Send + 'static
         {
-            // The future owns a handle to the client (an `Arc` clone) rather than borrowing
-            // `self`, so a call can be spawned.
-            let #client = #rt::std::clone::Clone::clone(&self.client);
-            async move { #send }
+            #send(&self.client, #wire, #list)
         }
     }
 }
@@ -184,21 +164,14 @@ fn queue(m: &Method, rt: &TokenStream) -> TokenStream {
     let attrs = docs(m, "Queues a call of");
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
-    let add = if m.required == m.args.len() {
-        let tuple = tuple(m, rt);
-        quote_spanned!(m.ret.span=> self.multicall.add::<#ok, _>(#wire, #tuple))
-    } else {
-        let list = param_list(m, rt);
-        quote_spanned!(m.ret.span=> #list.map(|params| self.multicall.add_encoded::<#ok>(#wire, params)))
-    };
+    let list = param_list(m, rt, quote!(&self.options));
+    let queue = quote_spanned!(m.ret.span=> #rt::queue::<#ok>);
     quote! {
         #attrs
         #(#cfgs)*
         #(#deprecated)*
-        pub fn #ident(&mut self, #params)
-            -> #rt::Result<#rt::Handle<#ok>, #rt::Error>
-        {
-            #add
+        pub fn #ident(&mut self, #params) -> #rt::Result<#rt::Handle<#ok>, #rt::Error> {
+            #queue(&mut self.multicall, #wire, #list)
         }
     }
 }

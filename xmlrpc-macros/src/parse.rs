@@ -126,6 +126,8 @@ fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Me
     if let Some(v) = &sig.variadic {
         errors.push(v, "variadic arguments are not supported");
     }
+    // Only the error above should speak: rustc would add its own about `...` otherwise.
+    f.sig.variadic = None;
     check_receiver(f, errors);
 
     let mut args = Vec::new();

@@ -71,7 +71,7 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
 
         impl<T> #rt::std::clone::Clone for #name<T> {
             fn clone(&self) -> Self {
-                Self { inner: #rt::Arc::clone(&self.inner) }
+                Self { inner: #rt::std::clone::Clone::clone(&self.inner) }
             }
         }
 
@@ -128,17 +128,10 @@ fn descriptors<'m>(
             quote!(#rt::Signature::Fixed(&[#(#sigs),*]))
         }
         None => {
-            let ok = &m.ret.ok;
-            let ret = quote_spanned! {m.ret.span=>
-                || {
-                    #[allow(unused_imports)]
-                    use #rt::{ProbeKnown as _, ProbeUnknown as _};
-                    (&#rt::Probe::<#ok>::new()).type_name()
-                }
-            };
+            let ret = probe(&m.ret.ok, m.ret.span, rt);
             let params = m.args.iter().map(|a| {
                 let ty = a.optional.as_ref().unwrap_or(&a.ty);
-                quote_spanned!(ty.span()=> #rt::xmlrpc_core::type_name_of::<#ty>)
+                probe(ty, ty.span(), rt)
             });
             let required = m.required;
             quote! {
@@ -160,6 +153,19 @@ fn descriptors<'m>(
     })
 }
 
+/// A `fn() -> Option<&'static str>` naming the XML-RPC type of `ty`, `None` where the codec
+/// cannot probe it. Autoref'd probing keeps a type that cannot be decoded from failing here:
+/// its arguments are reported once, by the decoding.
+fn probe(ty: &syn::Type, span: Span, rt: &TokenStream) -> TokenStream {
+    quote_spanned! {span=>
+        || {
+            #[allow(unused_imports)]
+            use #rt::{ProbeKnown as _, ProbeUnknown as _};
+            (&#rt::Probe::<#ty>::new()).type_name()
+        }
+    }
+}
+
 /// The dispatch of one method: decode the arguments now, run the method in the future.
 fn arm(
     m: &Method,
@@ -174,10 +180,12 @@ fn arm(
         let name = Method::name(&a.ident);
         // The type's span puts a missing `Deserialize` on the argument's type.
         match &a.optional {
-            Some(inner) => quote_spanned!(inner.span()=> #args_var.optional::<#inner>(#name)?),
+            Some(inner) => {
+                quote_spanned!(inner.span()=> #rt::optional::<#inner>(#args_var, #name)?)
+            }
             None => {
                 let ty = &a.ty;
-                quote_spanned!(ty.span()=> #args_var.required::<#ty>(#name)?)
+                quote_spanned!(ty.span()=> #rt::required::<#ty>(#args_var, #name)?)
             }
         }
     });
@@ -214,7 +222,7 @@ fn arm(
                 #rt::Ok(args) => args,
                 #rt::Err(fault) => return #rt::fail(fault),
             };
-            let #inner = #rt::Arc::clone(&self.inner);
+            let #inner = #rt::std::clone::Clone::clone(&self.inner);
             let #options = #ctx.encode;
             #rt::Box::pin(async move { #run })
         }
