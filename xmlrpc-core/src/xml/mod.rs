@@ -487,12 +487,12 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
         };
         let mut spans = Vec::new();
         match rd.sig()? {
-            Event::End(_) => {}
+            Event::End(e) if e.name().as_ref() == b"methodCall" => {}
             e => {
                 if expect_start(&mut rd, e, b"params")? {
                     loop {
                         match rd.sig()? {
-                            Event::End(_) => break,
+                            Event::End(e) if e.name().as_ref() == b"params" => break,
                             e => {
                                 let pos = rd.last_event_pos();
                                 if !expect_start(&mut rd, e, b"param")? {
@@ -513,12 +513,12 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
                                 let start = (rd.value_start - prepared.base) as usize;
                                 let end = (rd.offset() - prepared.base) as usize;
                                 spans.push((start, end));
-                                rd.expect_end("</param>")?;
+                                rd.expect_end("param")?;
                             }
                         }
                     }
                 }
-                rd.expect_end("</methodCall>")?;
+                rd.expect_end("methodCall")?;
             }
         }
         rd.epilog()?;
@@ -569,14 +569,16 @@ pub fn read_response<T: DeserializeOwned>(
                 Error::new(ErrorKind::Structure, format!("malformed fault: {}", e))
                     .at_if_unset(e.position().or(Some(pos)))
             })?;
-            rd.expect_end("</fault>")?;
+            rd.expect_end("fault")?;
             Err(Fault::new(raw.code, raw.string))
         }
         _ => {
             if expect_start(&mut rd, e, b"params")? {
                 match rd.sig()? {
                     // <params></params>: no value, read as nil.
-                    Event::End(_) => Ok(crate::value::from_value(Value::Nil)?),
+                    Event::End(e) if e.name().as_ref() == b"params" => {
+                        Ok(crate::value::from_value(Value::Nil)?)
+                    }
                     e => {
                         let pos = rd.last_event_pos();
                         if !expect_start(&mut rd, e, b"param")? {
@@ -591,9 +593,9 @@ pub fn read_response<T: DeserializeOwned>(
                             return Err(Error::new(ErrorKind::Structure, "value not fully read")
                                 .at(rd.last_event_pos()));
                         }
-                        rd.expect_end("</param>")?;
+                        rd.expect_end("param")?;
                         match rd.sig()? {
-                            Event::End(_) => {}
+                            Event::End(e) if e.name().as_ref() == b"params" => {}
                             _ => {
                                 return Err(Error::new(
                                     ErrorKind::Structure,
@@ -611,7 +613,7 @@ pub fn read_response<T: DeserializeOwned>(
             }
         }
     };
-    rd.expect_end("</methodResponse>")?;
+    rd.expect_end("methodResponse")?;
     rd.epilog()?;
     Ok(result)
 }

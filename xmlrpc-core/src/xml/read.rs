@@ -98,7 +98,9 @@ impl<'a> XmlReader<'a> {
         let mut rd = Reader::from_reader(doc);
         let cfg = rd.config_mut();
         cfg.trim_text(false);
-        cfg.check_end_names = true;
+        // End tags are checked against the grammar's expected name at every step instead
+        // (cheaper than quick-xml's stack of open names, and just as strict).
+        cfg.check_end_names = false;
         cfg.expand_empty_elements = false;
         cfg.check_comments = true;
         cfg.allow_dangling_amp = false;
@@ -211,11 +213,23 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Consumes an end tag (whitespace and comments before it are fine).
-    pub(crate) fn expect_end(&mut self, what: &str) -> Result<(), Error> {
+    /// Consumes the end tag `</name>` (whitespace and comments before it are fine).
+    pub(crate) fn expect_end(&mut self, name: &str) -> Result<(), Error> {
         match self.sig()? {
-            Event::End(_) => Ok(()),
-            Event::Eof => Err(self.syntax(format!("unexpected end of document, expected {what}"))),
-            e => Err(self.structure(format!("expected {what}, found {}", describe(&e)))),
+            Event::End(e) if e.name().as_ref() == name.as_bytes() => Ok(()),
+            Event::Eof => {
+                Err(self.syntax(format!("unexpected end of document, expected </{name}>")))
+            }
+            e => Err(self.end_mismatch(name, &e)),
+        }
+    }
+
+    /// The error for finding `e` where `</name>` belongs.
+    pub(crate) fn end_mismatch(&self, name: &str, e: &Event<'_>) -> Error {
+        match e {
+            // Mismatched end tags are a well-formedness error.
+            Event::End(_) => self.syntax(format!("expected </{name}>, found {}", describe(e))),
+            _ => self.structure(format!("expected </{name}>, found {}", describe(e))),
         }
     }
 
@@ -352,7 +366,8 @@ impl<'a> XmlReader<'a> {
     }
 
     /// Reads the text content of a leaf element up to its end tag.
-    fn content(&mut self, what: &str) -> Result<Acc<'a>, Error> {
+    fn content(&mut self, what: &[u8]) -> Result<Acc<'a>, Error> {
+        // `what` is the element's name: its end tag closes the content.
         let mut acc = Acc::Empty;
         loop {
             match self.ev()? {
@@ -369,15 +384,21 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
-                Event::End(_) => return Ok(acc),
+                Event::End(e) if e.name().as_ref() == what => return Ok(acc),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => {
-                    return Err(self.syntax(format!("unexpected end of document inside <{what}>")))
+                    return Err(self.syntax(format!(
+                        "unexpected end of document inside <{}>",
+                        name_of(what)
+                    )))
                 }
+                e @ Event::End(_) => return Err(self.end_mismatch(&name_of(what), &e)),
                 e => {
-                    return Err(
-                        self.structure(format!("unexpected {} inside <{what}>", describe(&e)))
-                    )
+                    return Err(self.structure(format!(
+                        "unexpected {} inside <{}>",
+                        describe(&e),
+                        name_of(what)
+                    )))
                 }
             }
         }
@@ -385,7 +406,7 @@ impl<'a> XmlReader<'a> {
 
     /// Reads a text-only element's content as a string (`<methodName>`, `<name>`).
     pub(crate) fn content_string(&mut self, what: &str) -> Result<String, Error> {
-        let acc = self.content(what)?;
+        let acc = self.content(what.as_bytes())?;
         Ok(as_str(self.acc_bytes(&acc)).to_owned())
     }
 
@@ -442,7 +463,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::End(_) => {
+                Event::End(e) if e.name().as_ref() == b"value" => {
                     // `<value>text</value>`: a string, whitespace kept.
                     self.complete();
                     return Ok(Tok::Str(self.acc_txt(acc)));
@@ -450,12 +471,12 @@ impl<'a> XmlReader<'a> {
                 Event::Start(e) => {
                     self.only_ws(&acc)?;
                     let k = self.kind(&e)?;
-                    return self.typed(k, false);
+                    return self.typed(k, e.name().as_ref(), false);
                 }
                 Event::Empty(e) => {
                     self.only_ws(&acc)?;
                     let k = self.kind(&e)?;
-                    return self.typed(k, true);
+                    return self.typed(k, e.name().as_ref(), true);
                 }
                 Event::Eof => return Err(self.syntax("unexpected end of document inside <value>")),
                 e => {
@@ -475,7 +496,8 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    fn typed(&mut self, k: Kind, empty: bool) -> Result<Tok<'a>, Error> {
+    /// The value of type `k` whose element `<name>` was just read.
+    fn typed(&mut self, k: Kind, name: &[u8], empty: bool) -> Result<Tok<'a>, Error> {
         let start = self.ev_pos;
         match k {
             Kind::Struct => {
@@ -497,7 +519,7 @@ impl<'a> XmlReader<'a> {
                         self.push(Frame::Close(1))?
                     }
                     e @ Event::End(_) => {
-                        // `<array></array>`: empty.
+                        // `<array></array>`: empty (the end tag is checked by `Close`).
                         self.unread(e);
                         self.push(Frame::Close(1))?;
                     }
@@ -512,10 +534,10 @@ impl<'a> XmlReader<'a> {
             }
             Kind::Nil => {
                 if !empty {
-                    let acc = self.content("nil")?;
+                    let acc = self.content(name)?;
                     self.only_ws(&acc)?;
                 }
-                self.expect_end("</value>")?;
+                self.expect_end("value")?;
                 self.complete();
                 self.tok_pos = start;
                 return Ok(Tok::Nil);
@@ -525,12 +547,12 @@ impl<'a> XmlReader<'a> {
         let acc = if empty {
             Acc::Empty
         } else {
-            self.content(kind_name(k))?
+            self.content(name)?
         };
         let tok = self
             .scalar(k, acc)
             .map_err(|e| e.at_if_unset(Some(start)))?;
-        self.expect_end("</value>")?;
+        self.expect_end("value")?;
         self.complete();
         self.tok_pos = start;
         Ok(tok)
@@ -612,10 +634,9 @@ impl<'a> XmlReader<'a> {
                         Event::Empty(v) if v.name().as_ref() == b"value" => {
                             return Ok(Tok::Str(Txt::Borrowed("")))
                         }
-                        Event::End(_) => {
-                            // </data>
-                            self.expect_end("</array>")?;
-                            self.expect_end("</value>")?;
+                        Event::End(d) if d.name().as_ref() == b"data" => {
+                            self.expect_end("array")?;
+                            self.expect_end("value")?;
                             self.stack.pop();
                             self.complete();
                             return Ok(Tok::End);
@@ -633,16 +654,17 @@ impl<'a> XmlReader<'a> {
                 }
                 Frame::Close(n) => {
                     self.tok_pos = self.ev_pos;
-                    for _ in 0..n {
-                        self.expect_end("an end tag")?;
+                    // Close(1): `<array></array>` or `<array><data/></array>`.
+                    if n > 0 {
+                        self.expect_end("array")?;
                     }
-                    self.expect_end("</value>")?;
+                    self.expect_end("value")?;
                     self.stack.pop();
                     self.complete();
                     return Ok(Tok::End);
                 }
                 Frame::Struct(StructState::AfterValue) => {
-                    self.expect_end("</member>")?;
+                    self.expect_end("member")?;
                     if let Some(Frame::Struct(s)) = self.stack.last_mut() {
                         *s = StructState::ExpectMember;
                     }
@@ -654,7 +676,7 @@ impl<'a> XmlReader<'a> {
                         Event::Start(m) if m.name().as_ref() == b"member" => {
                             let name = match self.sig()? {
                                 Event::Start(n) if n.name().as_ref() == b"name" => {
-                                    let acc = self.content("name")?;
+                                    let acc = self.content(b"name")?;
                                     self.acc_txt(acc)
                                 }
                                 Event::Empty(n) if n.name().as_ref() == b"name" => {
@@ -672,9 +694,8 @@ impl<'a> XmlReader<'a> {
                             }
                             return Ok(Tok::Member(name));
                         }
-                        Event::End(_) => {
-                            // </struct>
-                            self.expect_end("</value>")?;
+                        Event::End(e) if e.name().as_ref() == b"struct" => {
+                            self.expect_end("value")?;
                             self.stack.pop();
                             self.complete();
                             return Ok(Tok::End);
@@ -701,7 +722,7 @@ impl<'a> XmlReader<'a> {
                             self.complete();
                             return Ok(Tok::Str(Txt::Borrowed("")));
                         }
-                        Event::End(_) => {
+                        Event::End(e) if e.name().as_ref() == b"member" => {
                             return Err(self.structure("struct member without a value"))
                         }
                         Event::Eof => {
@@ -789,21 +810,6 @@ fn borrowed<'a>(
             *acc = Acc::Scratch;
             None
         }
-    }
-}
-
-fn kind_name(k: Kind) -> &'static str {
-    match k {
-        Kind::Int => "int",
-        Kind::I8 => "i8",
-        Kind::Bool => "boolean",
-        Kind::Str => "string",
-        Kind::Double => "double",
-        Kind::DateTime => "dateTime.iso8601",
-        Kind::Base64 => "base64",
-        Kind::Struct => "struct",
-        Kind::Array => "array",
-        Kind::Nil => "nil",
     }
 }
 

@@ -210,6 +210,17 @@ fn rejects() {
         "<value><int>1</int>",
         "<value><struct><member><name>a</name><value>1</value></member><member><name>a</name><value>2</value></member></struct></value>",
         "<value><foo:i8>1</foo:i8></value>",
+        "<value><int>1</string></value>",
+        "<value><i4>1</int></value>",
+        "<value><ex:i8>1</i8></value>",
+        "<value><ex:nil></nil></value>",
+        "<value>1</values>",
+        "<value><array><data></array></data></value>",
+        "<value><array></data></value>",
+        "<value><struct></array></value>",
+        "<value><struct><member><name>a</nam></member></struct></value>",
+        "<value><struct><member><name>a</name><value>1</value></members></struct></value>",
+        "<value><string>a</string></string>",
     ] {
         let e = val(bad).unwrap_err();
         assert!(e.position().is_some(), "{bad}: {e}");
