@@ -570,7 +570,8 @@ fn doc_text(docs: &[Attribute]) -> String {
             _ => None,
         })
         .flat_map(|s| {
-            s.lines()
+            // `split`, not `lines`: an empty `///` line is a paragraph break to keep.
+            s.split('\n')
                 .map(|l| l.strip_prefix(' ').unwrap_or(l).trim_end().to_owned())
                 .collect::<Vec<_>>()
         })
