@@ -8,9 +8,10 @@ use xmlrpc_core::{EncodeOptions, Limits};
 
 use crate::{
     client::{Client, Inner},
+    custom::Custom,
     target,
-    transport::Transport,
-    Error,
+    transport::Wire,
+    Error, Transport,
 };
 
 /// The default whole-call timeout.
@@ -52,6 +53,7 @@ pub(crate) struct Settings {
 #[must_use]
 pub struct ClientBuilder {
     url: String,
+    custom: Option<Custom>,
     settings: Settings,
     connect_timeout: Option<Duration>,
     basic_auth: Option<(String, Option<String>)>,
@@ -68,6 +70,7 @@ impl ClientBuilder {
     pub(crate) fn new(url: &str) -> ClientBuilder {
         ClientBuilder {
             url: url.to_string(),
+            custom: None,
             settings: Settings {
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_TIMEOUT,
@@ -85,6 +88,13 @@ impl ClientBuilder {
             encode: EncodeOptions::default(),
             limits: Limits::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+        }
+    }
+
+    pub(crate) fn with_transport(transport: Arc<dyn Transport>) -> ClientBuilder {
+        ClientBuilder {
+            custom: Some(Custom(transport)),
+            ..ClientBuilder::new("custom:")
         }
     }
 
@@ -191,27 +201,34 @@ impl ClientBuilder {
     /// Builds the client: parses the URL and the headers and sets up the transport's
     /// connection pool. Nothing connects yet.
     pub fn build(self) -> Result<Client, Error> {
-        let parsed = target::parse(&self.url)?;
         let mut settings = self.settings;
         settings.connect_timeout = self
             .connect_timeout
             .unwrap_or(settings.timeout)
             .min(settings.timeout);
-        let credentials = self.basic_auth.or_else(|| parsed.credentials.clone());
-        let headers = headers(
-            &self.user_agent,
-            self.accept_gzip,
-            credentials.as_ref(),
-            &self.headers,
-        )?;
-        let transport = Transport::new(&parsed, headers, &settings)?;
+        let (transport, endpoint, gzip_request_threshold) = match self.custom {
+            // The custom transport receives the plain XML: gzip is an HTTP matter.
+            Some(custom) => (Wire::Custom(custom), "custom transport".to_string(), None),
+            None => {
+                let parsed = target::parse(&self.url)?;
+                let credentials = self.basic_auth.or_else(|| parsed.credentials.clone());
+                let headers = headers(
+                    &self.user_agent,
+                    self.accept_gzip,
+                    credentials.as_ref(),
+                    &self.headers,
+                )?;
+                let wire = Wire::new(&parsed, headers, &settings)?;
+                (wire, parsed.target.describe(), self.gzip_request_threshold)
+            }
+        };
         let inner = Inner {
             transport,
-            endpoint: parsed.target.describe(),
+            endpoint,
             encode: self.encode,
             limits: self.limits,
             max_response_size: self.max_response_size,
-            gzip_request_threshold: self.gzip_request_threshold,
+            gzip_request_threshold,
         };
         Ok(Client::from_inner(Arc::new(inner), settings.timeout))
     }

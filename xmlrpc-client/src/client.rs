@@ -8,8 +8,8 @@ use xmlrpc_core::{EncodeOptions, EncodedValue, Limits, Value};
 
 use crate::{
     builder::ClientBuilder,
-    transport::{self, Request, Transport},
-    Error, Multicall,
+    transport::{self, Request, Wire},
+    Error, Multicall, Transport,
 };
 
 /// An async XML-RPC client; cheap to clone (clones share one connection pool).
@@ -27,7 +27,7 @@ pub struct Client {
 
 /// What clones share.
 pub(crate) struct Inner {
-    pub(crate) transport: Transport,
+    pub(crate) transport: Wire,
     pub(crate) endpoint: String,
     pub(crate) encode: EncodeOptions,
     pub(crate) limits: Limits,
@@ -58,6 +58,12 @@ impl Client {
     /// A builder for a client of `url` (see [`Client::new`] for the URL forms).
     pub fn builder(url: &str) -> ClientBuilder {
         ClientBuilder::new(url)
+    }
+
+    /// A builder for a client that sends through a caller-supplied [`Transport`] instead of
+    /// a URL. Timeout, nil, limits and the response cap apply; HTTP settings do not.
+    pub fn with_transport(transport: impl Transport) -> ClientBuilder {
+        ClientBuilder::with_transport(Arc::new(transport))
     }
 
     pub(crate) fn from_inner(inner: Arc<Inner>, timeout: Duration) -> Client {

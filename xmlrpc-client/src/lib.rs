@@ -57,6 +57,9 @@
 //! | `scgi://host:port[/path]` | SCGI over TCP (rtorrent), one connection per call |
 //! | `scgi+unix:///path/to.sock[?path=/RPC2]` | SCGI over a Unix socket |
 //!
+//! [`Client::with_transport`] takes a caller-supplied [`Transport`] instead: a mock in tests,
+//! or a network the built-in transports do not reach.
+//!
 //! # No automatic retries
 //!
 //! XML-RPC methods need not be idempotent, so the client never repeats a call. After a
@@ -77,6 +80,7 @@
 
 mod builder;
 mod client;
+mod custom;
 mod error;
 mod multicall;
 mod params;
@@ -90,6 +94,7 @@ pub use builder::{
     ClientBuilder, DEFAULT_GZIP_REQUEST_THRESHOLD, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
 };
 pub use client::Client;
+pub use custom::{Transport, TransportFuture};
 pub use error::Error;
 pub use multicall::{Handle, Multicall, MulticallResults};
 pub use xmlrpc_core::{DateTime, EncodeOptions, EncodedValue, Fault, Limits, Map, Value};
