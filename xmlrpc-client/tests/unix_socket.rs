@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::BTreeMap;
+
 use xmlrpc_client::{Client, Value};
 
 use common::{python_available, start_peer};
@@ -31,6 +33,26 @@ async fn calls_over_a_unix_socket() {
     let results = batch.send().await.unwrap();
     assert_eq!(results.get(&a).unwrap(), 2);
     assert_eq!(results.get(&b).unwrap_err().fault_code(), Some(9));
+
+    // Headers and gzip work as over TCP: Python gzips answers over 1400 bytes.
+    let with_headers = Client::builder(&format!("unix://{}", peer.at))
+        .header("X-Over", "unix")
+        .basic_auth("u", "p")
+        .build()
+        .unwrap();
+    let headers: BTreeMap<String, String> = with_headers.call("headers", ()).await.unwrap();
+    assert_eq!(headers.get("x-over").map(String::as_str), Some("unix"));
+    assert_eq!(
+        headers.get("accept-encoding").map(String::as_str),
+        Some("gzip")
+    );
+    assert_eq!(
+        headers.get("authorization").map(String::as_str),
+        Some("Basic dTpw")
+    );
+    assert_eq!(headers.get("host").map(String::as_str), Some("localhost"));
+    let big: String = client.call("big", (100_000,)).await.unwrap();
+    assert_eq!(big.len(), 100_000);
 
     // Sequential calls reuse the pooled keep-alive connection; concurrent ones open more.
     let tasks: Vec<_> = (0..8)
