@@ -16,9 +16,9 @@ use base64::Engine;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 use xmlrpc_core::{
-    encode_value, read_call, read_response_value, write_call, write_call_encoded, write_fault,
-    write_multicall_call, write_multicall_response, write_response, DateTime, EncodeOptions,
-    EncodedValue, Fault, Limits, Map, Value,
+    encode_value, read_call, read_response, read_response_value, write_call, write_call_encoded,
+    write_fault, write_multicall_call, write_multicall_response, write_response, DateTime,
+    EncodeOptions, EncodedValue, Fault, Limits, Map, Value,
 };
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -407,14 +407,29 @@ fn our_reading(kind: &str, xml: &[u8]) -> Result<Json, String> {
         "call" => {
             let call = read_call(xml, &limits).map_err(|e| e.to_string())?;
             let params = call.params.to_values().map_err(|e| e.to_string())?;
+            let typed: Vec<Value> = call.params.decode().map_err(|e| e.to_string())?;
+            if typed.iter().map(canon).ne(params.iter().map(canon)) {
+                return Err(format!("typed path read {typed:?}, Value path {params:?}"));
+            }
             Ok(
                 json!({ "method": call.name, "params": params.iter().map(canon).collect::<Vec<_>>() }),
             )
         }
-        "response" => match read_response_value(xml, &limits).map_err(|e| e.to_string())? {
-            Ok(v) => Ok(json!({ "params": [canon(&v)] })),
-            Err(f) => Ok(json!({ "fault": { "code": f.code, "string": f.string } })),
-        },
+        "response" => {
+            let dynamic = match read_response_value(xml, &limits).map_err(|e| e.to_string())? {
+                Ok(v) => json!({ "params": [canon(&v)] }),
+                Err(f) => json!({ "fault": { "code": f.code, "string": f.string } }),
+            };
+            // The typed path (serde straight from XML into `Value`) reads the same.
+            let typed = match read_response::<Value>(xml, &limits).map_err(|e| e.to_string())? {
+                Ok(v) => json!({ "params": [canon(&v)] }),
+                Err(f) => json!({ "fault": { "code": f.code, "string": f.string } }),
+            };
+            if typed != dynamic {
+                return Err(format!("typed path read {typed}, Value path {dynamic}"));
+            }
+            Ok(dynamic)
+        }
         other => panic!("unknown kind {other}"),
     }
 }
