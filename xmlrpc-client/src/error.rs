@@ -115,14 +115,17 @@ impl Error {
         matches!(self, Error::Codec(e) if e.kind() == ErrorKind::Encode)
     }
 
-    pub(crate) fn transport(message: impl Into<String>) -> Self {
+    /// A transport error with a message (for [`Transport`](crate::Transport) implementations).
+    pub fn transport(message: impl Into<String>) -> Self {
         Error::Transport {
             message: message.into(),
             source: None,
         }
     }
 
-    pub(crate) fn transport_from(
+    /// A transport error with a message and its cause (for
+    /// [`Transport`](crate::Transport) implementations).
+    pub fn transport_from(
         message: impl Into<String>,
         source: impl std::error::Error + Send + Sync + 'static,
     ) -> Self {
