@@ -76,7 +76,7 @@
 //! # Features
 //!
 //! - `tls` (default): `https://` through rustls with the webpki roots.
-//! - `blocking`: [`blocking::Client`], a facade for code without an async runtime.
+//! - `blocking`: `blocking::Client`, a facade for code without an async runtime.
 
 mod builder;
 mod client;
