@@ -4,7 +4,8 @@
 //! `ThreadPoolXMLRPCServer` and xmlrpc-c's Abyss server (`benches/abyss_peer.c`).
 //!
 //! Run: `cargo bench -p xmlrpc-server --bench load` (env `BENCH_SECS`, default 5 s per
-//! measurement; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers).
+//! measurement; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers; `BENCH_ONLY=add` runs
+//! one workload; `BENCH_CODEC_CEILING=1` adds hyper answering through the codec alone).
 
 use std::{
     convert::Infallible,
@@ -76,6 +77,14 @@ fn workloads(server: &Server, rt: &tokio::runtime::Runtime) -> Vec<Workload> {
 
 /// A bare hyper HTTP/1.1 server: reads the body, answers the fixed response.
 async fn bare_hyper(response: Bytes) -> SocketAddr {
+    hyper_with(move |_| response.clone()).await
+}
+
+/// A bare hyper HTTP/1.1 server that answers each body with `answer(body)`.
+async fn hyper_with<F>(answer: F) -> SocketAddr
+where
+    F: Fn(Bytes) -> Bytes + Clone + Send + Sync + 'static,
+{
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -84,13 +93,13 @@ async fn bare_hyper(response: Bytes) -> SocketAddr {
                 return;
             };
             let _ = stream.set_nodelay(true);
-            let response = response.clone();
+            let answer = answer.clone();
             tokio::spawn(async move {
                 let service = service_fn(move |req: Request<hyper::body::Incoming>| {
-                    let response = response.clone();
+                    let answer = answer.clone();
                     async move {
-                        let _ = req.into_body().collect().await;
-                        let mut r = Response::new(Full::new(response));
+                        let body = req.into_body().collect().await.unwrap().to_bytes();
+                        let mut r = Response::new(Full::new(answer(body)));
                         r.headers_mut()
                             .insert("content-type", "text/xml".parse().unwrap());
                         Ok::<_, Infallible>(r)
@@ -382,7 +391,19 @@ fn main() {
             load.request_body.len(),
             load.response_body.len()
         );
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !load.name.starts_with(&only)) {
+            continue;
+        }
         let bare_addr = server_rt.block_on(bare_hyper(Bytes::from(load.response_body.clone())));
+        // hyper answering with the codec and dispatch alone (no request rules, pool, stats):
+        // separates the cost of the codec from the cost of the server layer.
+        let codec_addr = server_rt.block_on(hyper_with({
+            let server = server.clone();
+            move |body| {
+                let answer = futures_util::FutureExt::now_or_never(server.handle_document(&body));
+                Bytes::from(answer.expect("handlers of the benchmark never wait"))
+            }
+        }));
         let conns: &[usize] = if load.name.starts_with("10k") {
             &[16]
         } else {
@@ -391,6 +412,9 @@ fn main() {
         for &n in conns {
             let request = post(&load.request_body);
             let mut targets = vec![("bare hyper", bare_addr), ("xmlrpc-server", ours_addr)];
+            if std::env::var("BENCH_CODEC_CEILING").is_ok() {
+                targets.push(("hyper + codec", codec_addr));
+            }
             if let Some((_, addr)) = &python {
                 targets.push(("py xmlrpc_extended", *addr));
             }
