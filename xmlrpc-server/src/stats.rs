@@ -24,9 +24,10 @@ pub struct Stats {
     pub rejected_503: u64,
     /// Requests refused at the HTTP level (4xx: method, path, length, size, encoding, timeout).
     pub http_errors: u64,
-    /// Connections open now.
+    /// Connections open now (those the server accepted itself: not counted in the tower
+    /// form or CGI mode, where the host owns the connections).
     pub connections_open: usize,
-    /// Connections accepted since start.
+    /// Connections accepted since start (same scope as `connections_open`).
     pub connections_total: u64,
 }
 
