@@ -176,10 +176,6 @@ pub fn xmlrpc_service(args: TokenStream, item: TokenStream) -> TokenStream {
                 .map(|c| client::generate(&service, c));
             quote!(#service_trait #server #client).into()
         }
-        Err((item, errors)) => {
-            let errors = errors.into_compile_errors();
-            let item = parse::fallback(&item);
-            quote!(#errors #item).into()
-        }
+        Err(fallback) => fallback.into(),
     }
 }

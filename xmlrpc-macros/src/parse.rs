@@ -36,9 +36,10 @@ const TYPE_NAMES: &[&str] = &[
     "undef",
 ];
 
-/// Parses the attribute arguments and the trait. On error the trait comes back too (cleaned
-/// of helper attributes) so that code using it does not drown the real errors.
-pub fn service(args: TokenStream, mut item: ItemTrait) -> Result<Service, (ItemTrait, Errors)> {
+/// Parses the attribute arguments and the trait. On error, the tokens to emit instead: every
+/// error, then the trait cleaned of helper attributes, so that code using the trait does not
+/// drown the real errors.
+pub fn service(args: TokenStream, mut item: ItemTrait) -> Result<Service, TokenStream> {
     let mut errors = Errors::default();
     let opts = options::parse(args, Span::call_site(), &mut errors);
     check_trait(&item, &mut errors);
@@ -76,7 +77,8 @@ pub fn service(args: TokenStream, mut item: ItemTrait) -> Result<Service, (ItemT
             methods,
         })
     } else {
-        Err((item, errors))
+        let errors = errors.into_compile_errors();
+        Err(quote!(#errors #item))
     }
 }
 
@@ -577,9 +579,4 @@ fn doc_text(docs: &[Attribute]) -> String {
         })
         .collect();
     lines.join("\n").trim_matches('\n').to_owned()
-}
-
-/// The trait with helper attributes removed: what to emit when expansion fails.
-pub fn fallback(item: &ItemTrait) -> TokenStream {
-    quote!(#item)
 }
