@@ -217,9 +217,21 @@ fn body_pending(headers: &HeaderMap) -> bool {
 /// The declared body length: `None` for chunked bodies; 411 without either framing; 400 for
 /// a value that is not plain digits or several different values.
 fn content_length(headers: &HeaderMap) -> Result<Option<u64>, StatusCode> {
-    if headers.contains_key(header::TRANSFER_ENCODING) {
-        // hyper has already refused codings it cannot frame; the chunks frame the body.
-        return Ok(None);
+    let mut codings = headers.get_all(header::TRANSFER_ENCODING).iter().peekable();
+    if codings.peek().is_some() {
+        // The chunks frame the body (over any Content-Length); a transfer coding on top of
+        // chunked (`gzip, chunked`) is not supported.
+        let only_chunked = codings.all(|v| {
+            v.to_str().is_ok_and(|t| {
+                t.split(',')
+                    .all(|c| c.trim().eq_ignore_ascii_case("chunked"))
+            })
+        });
+        return if only_chunked {
+            Ok(None)
+        } else {
+            Err(StatusCode::NOT_IMPLEMENTED)
+        };
     }
     let mut length = None;
     for value in headers.get_all(header::CONTENT_LENGTH) {
@@ -406,6 +418,17 @@ mod tests {
         assert_eq!(
             content_length(&headers(&[("transfer-encoding", "chunked")])),
             Ok(None)
+        );
+        assert_eq!(
+            content_length(&headers(&[
+                ("transfer-encoding", "chunked"),
+                ("content-length", "3")
+            ])),
+            Ok(None)
+        );
+        assert_eq!(
+            content_length(&headers(&[("transfer-encoding", "gzip, chunked")])),
+            Err(StatusCode::NOT_IMPLEMENTED)
         );
     }
 

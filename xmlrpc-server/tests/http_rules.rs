@@ -486,3 +486,20 @@ async fn stats_count_http_refusals_and_connections() {
     assert_eq!(stats.errored, 1);
     assert_eq!(stats.connections_total, 3);
 }
+
+#[tokio::test]
+async fn transfer_codings_beyond_chunked_are_not_implemented() {
+    let (_server, addr) = start(Server::builder()).await;
+    let packed = gzip(&call_body("add", &(1, 2)));
+    let mut request = chunked(&packed, 40);
+    let te = b"Transfer-Encoding: chunked";
+    let at = request.windows(te.len()).position(|w| w == te).unwrap();
+    request.splice(
+        at..at + te.len(),
+        b"Transfer-Encoding: gzip, chunked".iter().copied(),
+    );
+    if let Some(reply) = raw(addr, &request).await {
+        assert_eq!(reply.status, 501);
+    }
+    assert_eq!(call(addr, "add", &(1, 2)).await, Ok(Value::Int(3)));
+}
