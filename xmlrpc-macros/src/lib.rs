@@ -21,17 +21,20 @@ use quote::quote;
 ///
 /// # What you write
 ///
-/// ```ignore
+/// ```
 /// use xmlrpc_core::Fault;
 /// use xmlrpc_macros::xmlrpc_service;
+/// use xmlrpc_server::Server;
 ///
-/// #[xmlrpc_service(namespace = "calc")]      // wire names "calc.add", "calc.sub", ...
+/// /// Arithmetic over XML-RPC.
+/// #[xmlrpc_service(namespace = "calc")] // wire names "calc.add", "calc.sub", ...
 /// pub trait Calculator {
-///     /// Adds two integers.                  // the doc comment answers system.methodHelp
+///     /// Adds two integers.
 ///     async fn add(&self, a: i32, b: i32) -> Result<i32, Fault>;
+///     /// Subtracts `b` from `a`.
 ///     #[xmlrpc(name = "sub", alias = "minus")]
 ///     async fn subtract(&self, a: i32, b: i32) -> i32;
-///     /// A sync method runs on the blocking pool.
+///     /// A plain `fn` runs on the blocking pool.
 ///     fn version(&self) -> String;
 ///     /// Trailing `Option` arguments may be left out by callers.
 ///     async fn scale(&self, x: f64, factor: Option<f64>) -> f64;
@@ -41,23 +44,42 @@ use quote::quote;
 ///
 /// impl Calculator for MyCalc {
 ///     async fn add(&self, a: i32, b: i32) -> Result<i32, Fault> {
-///         a.checked_add(b).ok_or_else(|| Fault::new(Fault::APPLICATION_ERROR, "overflow"))
+///         a.checked_add(b)
+///             .ok_or_else(|| Fault::new(Fault::APPLICATION_ERROR, "overflow"))
 ///     }
-///     async fn subtract(&self, a: i32, b: i32) -> i32 { a - b }
-///     fn version(&self) -> String { "1.0".into() }
-///     async fn scale(&self, x: f64, factor: Option<f64>) -> f64 { x * factor.unwrap_or(1.0) }
+///     async fn subtract(&self, a: i32, b: i32) -> i32 {
+///         a - b
+///     }
+///     fn version(&self) -> String {
+///         "1.0".into()
+///     }
+///     async fn scale(&self, x: f64, factor: Option<f64>) -> f64 {
+///         x * factor.unwrap_or(1.0)
+///     }
 /// }
 ///
-/// // Server: mount next to other services.
-/// // xmlrpc_server::Server::builder().service(MyCalc.into_service())
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// // Server: one call turns the implementation into a service to mount.
+/// let server = Server::builder().service(MyCalc.into_service()).build()?;
+/// let running = server.bind("127.0.0.1:0").await?;
+/// let url = format!("http://{}/RPC2", running.local_addr().unwrap());
 ///
-/// // Client:
-/// // let calc = CalculatorClient::from_url("http://127.0.0.1:8080/RPC2")?;
-/// // let sum: i32 = calc.add(1, 2).await?;
-/// // let mut batch = calc.batch();
-/// // let (h1, h2) = (batch.add(1, 2)?, batch.version()?);
-/// // let results = batch.send().await?;
-/// // let (sum, version) = (results.get(&h1)?, results.get(&h2)?);
+/// // Client: typed calls, then a typed batch in one `system.multicall`.
+/// let calc = CalculatorClient::from_url(&url)?;
+/// assert_eq!(calc.add(1, 2).await?, 3);
+/// assert_eq!(calc.scale(2.0, None).await?, 2.0);
+/// assert_eq!(calc.add(i32::MAX, 1).await.unwrap_err().fault_code(), Some(-32500));
+///
+/// let mut batch = calc.batch();
+/// let (sum, version) = (batch.add(40, 2)?, batch.version()?);
+/// let results = batch.send().await?;
+/// assert_eq!(results.get(&sum)?, 42);
+/// assert_eq!(results.get(&version)?, "1.0");
+///
+/// running.shutdown().await;
+/// # Ok(())
+/// # }
 /// ```
 ///
 /// # What is generated
@@ -120,10 +142,15 @@ use quote::quote;
 ///   whose last path segment is `Result` is treated as fallible). For your own error enum,
 ///   choose the fault codes with a `From` impl:
 ///
-/// ```ignore
-/// enum BankError { Insufficient { missing: u64 }, Frozen }
+/// ```
+/// use xmlrpc_core::Fault;
 ///
-/// impl From<BankError> for xmlrpc_core::Fault {
+/// pub enum BankError {
+///     Insufficient { missing: u64 },
+///     Frozen,
+/// }
+///
+/// impl From<BankError> for Fault {
 ///     fn from(e: BankError) -> Self {
 ///         match e {
 ///             BankError::Insufficient { missing } => Fault::new(1, format!("missing {missing}")),
@@ -138,8 +165,10 @@ use quote::quote;
 /// `system.methodHelp` answers the doc comment (one leading space per line removed).
 /// `system.methodSignature` is computed from the types through the codec
 /// (`xmlrpc_core::type_name_of`), not from their spelling, so aliases, paths and your serde
-/// structs get their real names; a type that cannot be named (e.g. a return type that only
-/// implements `Serialize`) shows `undef` at its position.
+/// structs get their real names; a type that cannot be named (e.g. `Value`, or a return type
+/// that only implements `Serialize`) shows `undef` at its position, and a method none of whose
+/// types can be named answers the convention's plain `"undef"`. Trailing optional arguments
+/// add one signature per accepted count.
 ///
 /// # Rejected at compile time
 ///
