@@ -918,6 +918,29 @@ fn byte_order_mark_is_skipped() {
     assert_eq!(read_call(body, &Limits::default()).unwrap().name, "m");
 }
 
+#[test]
+fn utf16_with_a_byte_order_mark_is_decoded_or_refused() {
+    let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><methodCall><methodName>m\u{e9}</methodName><params><param><value>\u{1F600}\u{20ac}</value></param></params></methodCall>";
+    let le: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect();
+    let be: Vec<u8> = [0xFE, 0xFF]
+        .into_iter()
+        .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect();
+    for body in [le, be] {
+        // Never mis-decoded: either the right text or an error.
+        if let Ok(call) = read_call(&body, &Limits::default()) {
+            assert_eq!(call.name, "m\u{e9}");
+            assert_eq!(
+                call.params.to_values().unwrap(),
+                vec![s("\u{1F600}\u{20ac}")]
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parameters
 
