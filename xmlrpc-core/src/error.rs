@@ -20,8 +20,15 @@ pub enum ErrorKind {
 
 /// A codec error: its kind, a path such as `params[1].items[3].qty`, a message and,
 /// when reading, the byte position in the input.
+///
+/// The details are boxed so results carrying an `Error` stay small on the hot path.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Inner {
     kind: ErrorKind,
     path: String,
     message: String,
@@ -29,19 +36,21 @@ pub struct Error {
     /// A fault code more specific than the kind's (unsupported encoding, invalid character).
     code: Option<i32>,
     /// The argument name and the length of the path prefix naming the parameter.
-    arg: Option<Box<(String, usize)>>,
+    arg: Option<(String, usize)>,
 }
 
 impl Error {
     /// Builds an error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
         Error {
-            kind,
-            path: String::new(),
-            message: message.into(),
-            position: None,
-            code: None,
-            arg: None,
+            inner: Box::new(Inner {
+                kind,
+                path: String::new(),
+                message: message.into(),
+                position: None,
+                code: None,
+                arg: None,
+            }),
         }
     }
     /// A type error: `expected int, found string`.
@@ -53,13 +62,13 @@ impl Error {
     }
     /// A syntax error with a more specific fault code.
     pub(crate) fn with_code(mut self, code: i32) -> Self {
-        self.code = Some(code);
+        self.inner.code = Some(code);
         self
     }
     /// Sets the byte position unless one is already known.
     pub(crate) fn at_if_unset(mut self, position: Option<u64>) -> Self {
-        if self.position.is_none() {
-            self.position = position;
+        if self.inner.position.is_none() {
+            self.inner.position = position;
         }
         self
     }
@@ -69,51 +78,51 @@ impl Error {
         let root = seg.len();
         let mut e = self.within(&seg);
         if let Some(n) = name.filter(|n| !n.is_empty()) {
-            e.arg = Some(Box::new((n.to_string(), root)));
+            e.inner.arg = Some((n.to_string(), root));
         }
         e
     }
     /// The name of the argument the error is about, when decoding typed arguments.
     pub fn argument(&self) -> Option<&str> {
-        self.arg.as_ref().map(|a| a.0.as_str())
+        self.inner.arg.as_ref().map(|a| a.0.as_str())
     }
     /// The category of the error.
     pub fn kind(&self) -> ErrorKind {
-        self.kind
+        self.inner.kind
     }
     /// Where in the value the error happened (`params[1].items[3]`); empty at the root.
     pub fn path(&self) -> &str {
-        &self.path
+        &self.inner.path
     }
     /// The byte position in the input, for reading errors.
     pub fn position(&self) -> Option<u64> {
-        self.position
+        self.inner.position
     }
     /// The message without path or position.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
     /// Sets the byte position.
     pub fn at(mut self, position: u64) -> Self {
-        self.position = Some(position);
+        self.inner.position = Some(position);
         self
     }
     /// Prefixes the path with a segment (`name` or `[3]`).
     pub fn within(mut self, segment: &str) -> Self {
-        if self.path.is_empty() || self.path.starts_with('[') {
-            self.path.insert_str(0, segment);
+        if self.inner.path.is_empty() || self.inner.path.starts_with('[') {
+            self.inner.path.insert_str(0, segment);
         } else {
-            self.path.insert(0, '.');
-            self.path.insert_str(0, segment);
+            self.inner.path.insert(0, '.');
+            self.inner.path.insert_str(0, segment);
         }
         self
     }
     /// The interoperability fault code this error answers a request with.
     pub fn fault_code(&self) -> i32 {
-        if let Some(code) = self.code {
+        if let Some(code) = self.inner.code {
             return code;
         }
-        match self.kind {
+        match self.inner.kind {
             ErrorKind::Syntax | ErrorKind::Limit => crate::Fault::PARSE_ERROR,
             ErrorKind::Structure => crate::Fault::INVALID_REQUEST,
             ErrorKind::Type | ErrorKind::Custom => crate::Fault::INVALID_PARAMS,
@@ -128,15 +137,19 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.arg {
-            Some(arg) if arg.1 >= self.path.len() => {
-                write!(f, "{} ({}): {}", self.path, arg.0, self.message)?
+        match &self.inner.arg {
+            Some(arg) if arg.1 >= self.inner.path.len() => {
+                write!(f, "{} ({}): {}", self.inner.path, arg.0, self.inner.message)?
             }
-            Some(arg) => write!(f, "{}: {} (argument `{}`)", self.path, self.message, arg.0)?,
-            None if self.path.is_empty() => f.write_str(&self.message)?,
-            None => write!(f, "{}: {}", self.path, self.message)?,
+            Some(arg) => write!(
+                f,
+                "{}: {} (argument `{}`)",
+                self.inner.path, self.inner.message, arg.0
+            )?,
+            None if self.inner.path.is_empty() => f.write_str(&self.inner.message)?,
+            None => write!(f, "{}: {}", self.inner.path, self.inner.message)?,
         }
-        if let Some(p) = self.position {
+        if let Some(p) = self.inner.position {
             write!(f, " (at byte {p})")?;
         }
         Ok(())

@@ -54,6 +54,7 @@
 //! # Ok::<(), xmlrpc_core::Error>(())
 //! ```
 
+mod b64;
 mod datetime;
 mod de;
 mod error;
@@ -61,6 +62,7 @@ mod fault;
 mod options;
 mod params;
 mod scalar;
+mod scan;
 mod ser;
 mod signature;
 pub mod value;

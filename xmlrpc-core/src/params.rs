@@ -91,8 +91,20 @@ impl<'a> Params<'a> {
     pub fn to_values(&self) -> Result<Vec<Value>, Error> {
         match &self.inner {
             ParamsInner::Values(v) => Ok(v.to_vec()),
-            ParamsInner::Xml { .. } => (0..self.len())
-                .map(|i| self.get::<Value>(i).map_err(|e| e.for_param(i, None)))
+            ParamsInner::Xml {
+                doc,
+                base,
+                spans,
+                prefixes,
+                max_depth,
+            } => spans
+                .iter()
+                .enumerate()
+                .map(|(i, &(start, end))| {
+                    let mut rd = XmlReader::new(&doc[start..end], base + start as u64, *max_depth);
+                    rd.ext_prefixes.clone_from(prefixes);
+                    crate::value::build::build(&mut &mut rd).map_err(|e| e.for_param(i, None))
+                })
                 .collect(),
         }
     }

@@ -154,47 +154,9 @@ pub(crate) fn parse_double(text: &[u8]) -> Result<f64, Error> {
 }
 
 /// Decodes base64 text into `out` (cleared first). Whitespace anywhere is skipped.
+#[cfg(test)]
 pub(crate) fn decode_base64_into(text: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-    out.clear();
-    let fail = || Error::new(ErrorKind::Type, "invalid base64 data");
-    // Fast path: no whitespace at all.
-    let clean: std::borrow::Cow<'_, [u8]> = if !text.iter().any(|&b| is_ws(b)) {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        let mut v = Vec::with_capacity(text.len());
-        compact_ws(text, &mut v);
-        std::borrow::Cow::Owned(v)
-    };
-    let est = base64::decoded_len_estimate(clean.len());
-    out.resize(est, 0);
-    match BASE64.decode_slice(&clean[..], &mut out[..]) {
-        Ok(n) => {
-            out.truncate(n);
-            Ok(())
-        }
-        Err(_) => {
-            out.clear();
-            Err(fail())
-        }
-    }
-}
-
-/// Copies `text` without XML whitespace into `out`.
-pub(crate) fn compact_ws(text: &[u8], out: &mut Vec<u8>) {
-    let mut rest = text;
-    while !rest.is_empty() {
-        match rest.iter().position(|&b| is_ws(b)) {
-            Some(p) => {
-                out.extend_from_slice(&rest[..p]);
-                let skip = rest[p..].iter().take_while(|&&b| is_ws(b)).count();
-                rest = &rest[p + skip..];
-            }
-            None => {
-                out.extend_from_slice(rest);
-                break;
-            }
-        }
-    }
+    crate::b64::decode(text, out, &mut Vec::new())
 }
 
 /// Appends a finite double in plain decimal notation (no exponent) that reads back exactly.

@@ -2,6 +2,7 @@
 
 use crate::DateTime;
 
+pub(crate) mod build;
 pub(crate) mod de;
 mod ser;
 

@@ -120,39 +120,36 @@ fn transcode<'a>(
 /// Rejects raw characters XML 1.0 forbids: controls other than tab, newline and carriage
 /// return, and U+FFFE / U+FFFF. `doc` is valid UTF-8.
 fn check_chars(doc: &[u8], base: u64) -> Result<(), Error> {
-    const CHUNK: usize = 64;
-    let mut offset = 0;
-    for chunk in doc.chunks(CHUNK) {
-        // Branch-free test per chunk; vectorizes.
-        let mut bad = false;
-        let mut high = false;
-        for &b in chunk {
-            bad |= (b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r');
-            high |= b == 0xEF;
+    let mut from = 0;
+    while let Some(block) = crate::scan::suspicious_block(doc, from) {
+        let end = (block + 16).min(doc.len());
+        check_slow(doc, block, end - block, base)?;
+        from = end;
+    }
+    Ok(())
+}
+
+#[cold]
+fn check_slow(doc: &[u8], offset: usize, len: usize, base: u64) -> Result<(), Error> {
+    for at in offset..offset + len {
+        let b = doc[at];
+        if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
+            return Err(syntax(
+                format!("character U+{b:04X} is not allowed in XML"),
+                base + at as u64,
+            )
+            .with_code(Fault::INVALID_CHARACTER));
         }
-        if bad || high {
-            for (i, &b) in chunk.iter().enumerate() {
-                let at = offset + i;
-                if b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r' {
-                    return Err(syntax(
-                        format!("character U+{b:04X} is not allowed in XML"),
-                        base + at as u64,
-                    )
-                    .with_code(Fault::INVALID_CHARACTER));
-                }
-                if b == 0xEF
-                    && doc.get(at + 1) == Some(&0xBF)
-                    && matches!(doc.get(at + 2), Some(0xBE | 0xBF))
-                {
-                    return Err(syntax(
-                        "character U+FFFE/U+FFFF is not allowed in XML",
-                        base + at as u64,
-                    )
-                    .with_code(Fault::INVALID_CHARACTER));
-                }
-            }
+        if b == 0xEF
+            && doc.get(at + 1) == Some(&0xBF)
+            && matches!(doc.get(at + 2), Some(0xBE | 0xBF))
+        {
+            return Err(syntax(
+                "character U+FFFE/U+FFFF is not allowed in XML",
+                base + at as u64,
+            )
+            .with_code(Fault::INVALID_CHARACTER));
         }
-        offset += chunk.len();
     }
     Ok(())
 }

@@ -549,6 +549,15 @@ pub fn read_response<T: DeserializeOwned>(
     body: &[u8],
     limits: &Limits,
 ) -> Result<Result<T, Fault>, Error> {
+    read_response_with(body, limits, |rd| crate::de::from_source(rd))
+}
+
+/// Reads a `methodResponse`, the value with `read_value`.
+fn read_response_with<T: DeserializeOwned>(
+    body: &[u8],
+    limits: &Limits,
+    read_value: impl FnOnce(&mut XmlReader<'_>) -> Result<T, Error>,
+) -> Result<Result<T, Fault>, Error> {
     let prepared = input::prepare(body)?;
     let mut rd = XmlReader::new(&prepared.doc, prepared.base, limits.max_depth);
     let root = rd.root()?;
@@ -588,7 +597,7 @@ pub fn read_response<T: DeserializeOwned>(
                             )
                             .at(pos));
                         }
-                        let v: T = crate::de::from_source(&mut rd)?;
+                        let v: T = read_value(&mut rd)?;
                         if !rd.at_top() {
                             return Err(Error::new(ErrorKind::Structure, "value not fully read")
                                 .at(rd.last_event_pos()));
@@ -620,7 +629,7 @@ pub fn read_response<T: DeserializeOwned>(
 
 /// Reads a `methodResponse` into a [`Value`], or the fault it carries.
 pub fn read_response_value(body: &[u8], limits: &Limits) -> Result<Result<Value, Fault>, Error> {
-    read_response::<Value>(body, limits)
+    read_response_with(body, limits, |mut rd| crate::value::build::build(&mut rd))
 }
 
 fn read_all<R: BufRead>(mut reader: R) -> Result<Vec<u8>, Error> {

@@ -79,6 +79,8 @@ pub(crate) struct XmlReader<'a> {
     max_depth: usize,
     scratch: Vec<u8>,
     bin: Vec<u8>,
+    /// Scratch for base64 text with whitespace removed.
+    b64_tmp: Vec<u8>,
     /// Validation only: base64 goes to a reused buffer, nothing is handed out.
     validate_only: bool,
     /// Prefixes bound to the extensions namespace (besides the literal `ex`).
@@ -112,6 +114,7 @@ impl<'a> XmlReader<'a> {
             max_depth,
             scratch: Vec::new(),
             bin: Vec::new(),
+            b64_tmp: Vec::new(),
             validate_only: false,
             ext_prefixes: Vec::new(),
             ev_pos: base,
@@ -260,7 +263,7 @@ impl<'a> XmlReader<'a> {
         if piece.is_empty() {
             return;
         }
-        let has_cr = piece.contains(&b'\r');
+        let has_cr = memchr::memchr(b'\r', piece).is_some();
         if !has_cr {
             match *acc {
                 Acc::Empty => *acc = Acc::Borrowed(piece),
@@ -584,17 +587,19 @@ impl<'a> XmlReader<'a> {
                 }
             }
             Kind::Base64 => {
-                if self.validate_only {
+                let mut tmp = std::mem::take(&mut self.b64_tmp);
+                let tok = if self.validate_only {
                     let mut bin = std::mem::take(&mut self.bin);
-                    let r = scalar::decode_base64_into(self.acc_bytes(&acc), &mut bin);
+                    let r = crate::b64::decode(self.acc_bytes(&acc), &mut bin, &mut tmp);
                     self.bin = bin;
-                    r?;
-                    Tok::Base64(Bin::Scratch)
+                    r.map(|()| Tok::Base64(Bin::Scratch))
                 } else {
                     let mut out = Vec::new();
-                    scalar::decode_base64_into(text, &mut out)?;
-                    Tok::Base64(Bin::Owned(out))
-                }
+                    crate::b64::decode(self.acc_bytes(&acc), &mut out, &mut tmp)
+                        .map(|()| Tok::Base64(Bin::Owned(out)))
+                };
+                self.b64_tmp = tmp;
+                tok?
             }
             Kind::Struct | Kind::Array | Kind::Nil => unreachable_tok(),
         })

@@ -396,3 +396,19 @@ fn encoding_latin1() {
     .unwrap_err();
     assert_eq!(e.fault_code(), Fault::UNSUPPORTED_ENCODING);
 }
+
+#[test]
+fn value_errors_name_the_path() {
+    let e = val("<value><array><data><value>1</value><value><struct><member><name>qty</name><value><int>x</int></value></member></struct></value></data></array></value>").unwrap_err();
+    assert_eq!(e.path(), "[1].qty");
+    assert!(e.position().is_some());
+    let e = val("<value><struct><member><name>a</name><value>1</value></member><member><name>a</name><value>2</value></member></struct></value>").unwrap_err();
+    assert!(e.to_string().contains("duplicate struct member `a`"), "{e}");
+    let e = read_call(call("<param><value><int>1</int></value></param><param><value><array><data><value><i4>1.5</i4></value></data></array></value></param>").as_bytes(), &lim()).unwrap_err();
+    assert!(e.position().is_some());
+    // Values read through serde name the path too.
+    let body = resp("<value><array><data><value><struct><member><name>k</name><value><string>s</string></value></member></struct></value></data></array></value>");
+    let e = read_response::<Vec<std::collections::HashMap<String, i32>>>(body.as_bytes(), &lim())
+        .unwrap_err();
+    assert_eq!(e.path(), "[0].k");
+}

@@ -1,0 +1,120 @@
+//! Byte-class scans over whole inputs, 16 bytes at a time with SSE2 on x86_64 (part of the
+//! x86_64 baseline, so no runtime detection), scalar elsewhere.
+
+/// The offset of the first 16-byte block (or the scalar tail) that may hold a byte XML 1.0
+/// forbids (a control other than tab, newline, carriage return) or 0xEF (the lead byte of
+/// U+FFFE/U+FFFF, which the caller checks exactly). Blocks before it hold neither.
+pub(crate) fn suspicious_block(bytes: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::suspicious_block(bytes, from)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        scalar_suspicious(bytes, from)
+    }
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn scalar_suspicious(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes[from..]
+        .iter()
+        .position(|&b| (b < 0x20 && b != b'\t' && b != b'\n' && b != b'\r') || b == 0xEF)
+        .map(|p| from + p)
+}
+
+/// Whether `bytes` holds a byte <= 0x20 (all XML whitespace is).
+pub(crate) fn has_space_or_control(bytes: &[u8]) -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::has_le_0x20(bytes)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        bytes.iter().any(|&b| b <= b' ')
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod sse2 {
+    use std::arch::x86_64::*;
+
+    pub(super) fn suspicious_block(bytes: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and in bounds
+        // (`i + 16 <= bytes.len()`).
+        unsafe {
+            let max_ctl = _mm_set1_epi8(0x1f);
+            let tab = _mm_set1_epi8(b'\t' as i8);
+            let nl = _mm_set1_epi8(b'\n' as i8);
+            let cr = _mm_set1_epi8(b'\r' as i8);
+            let ef = _mm_set1_epi8(0xEFu8 as i8);
+            while i + 16 <= bytes.len() {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i) as *const __m128i);
+                // v <= 0x1f, unsigned.
+                let ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, max_ctl), v);
+                let ws = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)),
+                    _mm_cmpeq_epi8(v, cr),
+                );
+                let bad = _mm_or_si128(_mm_andnot_si128(ws, ctl), _mm_cmpeq_epi8(v, ef));
+                if _mm_movemask_epi8(bad) != 0 {
+                    return Some(i);
+                }
+                i += 16;
+            }
+        }
+        super::scalar_suspicious(bytes, i)
+    }
+
+    pub(super) fn has_le_0x20(bytes: &[u8]) -> bool {
+        let mut i = 0;
+        // SAFETY: as above.
+        unsafe {
+            let space = _mm_set1_epi8(0x20);
+            while i + 32 <= bytes.len() {
+                let a = _mm_loadu_si128(bytes.as_ptr().add(i) as *const __m128i);
+                let b = _mm_loadu_si128(bytes.as_ptr().add(i + 16) as *const __m128i);
+                let la = _mm_cmpeq_epi8(_mm_min_epu8(a, space), a);
+                let lb = _mm_cmpeq_epi8(_mm_min_epu8(b, space), b);
+                if _mm_movemask_epi8(_mm_or_si128(la, lb)) != 0 {
+                    return true;
+                }
+                i += 32;
+            }
+        }
+        bytes[i..].iter().any(|&b| b <= b' ')
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_suspicious_byte_anywhere() {
+        for len in [0, 1, 15, 16, 17, 31, 32, 33, 100] {
+            let clean = vec![b'a'; len];
+            assert_eq!(suspicious_block(&clean, 0), None);
+            assert!(!has_space_or_control(&clean));
+            for at in 0..len {
+                for b in [0u8, 1, 8, 11, 12, 14, 0x1f, 0xEF] {
+                    let mut v = clean.clone();
+                    v[at] = b;
+                    let blk = suspicious_block(&v, 0).expect("found");
+                    assert!(blk <= at, "{b:#x} at {at} of {len}");
+                }
+                for b in [b'\t', b'\n', b'\r', b' ', 0x80, 0xFF, 0xBF] {
+                    let mut v = clean.clone();
+                    v[at] = b;
+                    assert_eq!(suspicious_block(&v, 0), None);
+                }
+                for b in [b'\t', b'\n', b'\r', b' ', 0] {
+                    let mut v = clean.clone();
+                    v[at] = b;
+                    assert!(has_space_or_control(&v));
+                }
+            }
+        }
+    }
+}
