@@ -151,7 +151,7 @@ impl<'a> XmlReader<'a> {
     }
 
     /// The next raw event. DOCTYPE is rejected here, before anything else happens.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn ev(&mut self) -> Result<Event<'a>, Error> {
         if let Some((e, pos)) = self.pending.take() {
             self.ev_pos = pos;
