@@ -31,10 +31,12 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
     // get names no user writes.
     let enum_name = format_ident!("__XmlRpcMethod{}", name);
     let table = format_ident!("__XMLRPC_METHODS");
+    // Inside the private block, one short alias of the re-export module.
+    let local = quote!(__xmlrpc_rt);
     let descs = service
         .methods
         .iter()
-        .flat_map(|m| descriptors(m, &rt, &enum_name));
+        .flat_map(|m| descriptors(m, &local, &enum_name));
     let variants = service.methods.iter().map(|m| {
         let (cfgs, ident) = (&m.cfgs, &m.ident);
         quote!(#(#cfgs)* #ident,)
@@ -42,7 +44,7 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
     let arms = service
         .methods
         .iter()
-        .map(|m| arm(m, &rt, trait_name, &enum_name));
+        .map(|m| arm(m, &local, trait_name, &enum_name));
     let (index, params, ctx) = (mixed("index"), mixed("params"), mixed("ctx"));
     let name_str = name.to_string();
 
@@ -52,56 +54,61 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
             inner: #rt::Arc<T>,
         }
 
-        impl<T: #trait_name> #name<T> {
-            /// Serves `implementation`.
-            pub fn new(implementation: T) -> Self {
-                Self::from_arc(#rt::Arc::new(implementation))
-            }
-
-            /// Serves an implementation that other code shares.
-            pub fn from_arc(implementation: #rt::Arc<T>) -> Self {
-                Self { inner: implementation }
-            }
-
-            /// The implementation being served.
-            pub fn implementation(&self) -> &#rt::Arc<T> {
-                &self.inner
-            }
-        }
-
-        impl<T> #rt::std::clone::Clone for #name<T> {
-            fn clone(&self) -> Self {
-                Self { inner: #rt::std::clone::Clone::clone(&self.inner) }
-            }
-        }
-
-        impl<T> #rt::std::fmt::Debug for #name<T> {
-            fn fmt(&self, f: &mut #rt::std::fmt::Formatter<'_>) -> #rt::std::fmt::Result {
-                f.debug_struct(#name_str).finish_non_exhaustive()
-            }
-        }
-
         const _: () = {
+            use #rt as #local;
+            // Method resolution picks `ProbeKnown` where the type can be probed: see `Probe`.
+            #[allow(unused_imports)]
+            use #local::{ProbeKnown as _, ProbeUnknown as _};
+
+            impl<T: #trait_name> #name<T> {
+                /// Serves `implementation`.
+                pub fn new(implementation: T) -> Self {
+                    Self::from_arc(#local::Arc::new(implementation))
+                }
+
+                /// Serves an implementation that other code shares.
+                pub fn from_arc(implementation: #local::Arc<T>) -> Self {
+                    Self { inner: implementation }
+                }
+
+                /// The implementation being served.
+                pub fn implementation(&self) -> &#local::Arc<T> {
+                    &self.inner
+                }
+            }
+
+            impl<T> #local::std::clone::Clone for #name<T> {
+                fn clone(&self) -> Self {
+                    Self { inner: #local::std::clone::Clone::clone(&self.inner) }
+                }
+            }
+
+            impl<T> #local::std::fmt::Debug for #name<T> {
+                fn fmt(&self, f: &mut #local::std::fmt::Formatter<'_>) -> #local::std::fmt::Result {
+                    f.debug_struct(#name_str).finish_non_exhaustive()
+                }
+            }
+
             #[allow(non_camel_case_types)]
             enum #enum_name { #(#variants)* }
 
-            static #table: &[#rt::MethodDesc<#enum_name>] = &[#(#descs)*];
+            static #table: &[#local::MethodDesc<#enum_name>] = &[#(#descs)*];
 
             #[allow(deprecated)]
-            impl<__XmlRpcImpl: #trait_name> #rt::Service for #name<__XmlRpcImpl> {
-                fn methods(&self) -> #rt::Vec<#rt::MethodInfo> {
-                    #rt::method_infos(#table)
+            impl<__XmlRpcImpl: #trait_name> #local::Service for #name<__XmlRpcImpl> {
+                fn methods(&self) -> #local::Vec<#local::MethodInfo> {
+                    #local::method_infos(#table)
                 }
 
                 fn call(
                     &self,
                     #index: usize,
-                    #params: #rt::Params<'_>,
-                    #ctx: &#rt::CallContext,
-                ) -> #rt::BoxFuture<#rt::CallResult> {
+                    #params: #local::Params<'_>,
+                    #ctx: &#local::CallContext,
+                ) -> #local::BoxFuture<#local::CallResult> {
                     let desc = match #table.get(#index) {
-                        #rt::Some(desc) => desc,
-                        #rt::None => return #rt::no_method(#index),
+                        #local::Some(desc) => desc,
+                        #local::None => return #local::no_method(#index),
                     };
                     match desc.method {
                         #(#arms)*
@@ -157,13 +164,7 @@ fn descriptors<'m>(
 /// cannot probe it. Autoref'd probing keeps a type that cannot be decoded from failing here:
 /// its arguments are reported once, by the decoding.
 fn probe(ty: &syn::Type, span: Span, rt: &TokenStream) -> TokenStream {
-    quote_spanned! {span=>
-        || {
-            #[allow(unused_imports)]
-            use #rt::{ProbeKnown as _, ProbeUnknown as _};
-            (&#rt::Probe::<#ty>::new()).type_name()
-        }
-    }
+    quote_spanned!(span=> || (&#rt::Probe::<#ty>::new()).type_name())
 }
 
 /// The dispatch of one method: decode the arguments now, run the method in the future.
@@ -174,7 +175,7 @@ fn arm(
     enum_name: &syn::Ident,
 ) -> TokenStream {
     let (params, ctx, args_var) = (mixed("params"), mixed("ctx"), mixed("args"));
-    let (inner, options, value) = (mixed("inner"), mixed("options"), mixed("value"));
+    let (inner, options) = (mixed("inner"), mixed("options"));
     let names: Vec<_> = m.args.iter().map(|a| &a.ident).collect();
     let reads = m.args.iter().map(|a| {
         let name = Method::name(&a.ident);
@@ -193,38 +194,30 @@ fn arm(
     let ident = &m.ident;
     let call = quote!(<__XmlRpcImpl as #trait_name>::#ident(&#inner, #(#names),*));
     let ok = &m.ret.ok;
-    let encode = match &m.ret.fallible {
+    let encode = |value: TokenStream| match &m.ret.fallible {
         Some(err) => {
             let err = err.as_ref().map_or_else(|| quote!(_), |e| quote!(#e));
             quote_spanned!(m.ret.span=> #rt::encode_result::<#ok, #err>(#value, &#options))
         }
         None => quote_spanned!(m.ret.span=> #rt::encode_plain::<#ok>(#value, &#options)),
     };
-    let run = match m.flavor {
-        Flavor::Async => quote! {
-            let #value = #call.await;
-            #encode
-        },
-        Flavor::Blocking => quote! {
-            match #rt::blocking(move || #call).await {
-                #rt::Ok(#value) => #encode,
-                #rt::Err(fault) => #rt::Err(fault),
-            }
-        },
+    let (dispatch, run) = match m.flavor {
+        Flavor::Async => (quote!(#rt::dispatch), {
+            let encode = encode(quote!(#call.await));
+            quote!(async move { #encode })
+        }),
+        Flavor::Blocking => (quote!(#rt::dispatch_blocking), encode(call)),
     };
     let cfgs = &m.cfgs;
     quote! {
         #(#cfgs)*
-        #enum_name::#ident => {
-            let (#(#names,)*) = match #rt::decode(&#params, #expected, |#args_var| {
-                #rt::Ok((#(#reads,)*))
-            }) {
-                #rt::Ok(args) => args,
-                #rt::Err(fault) => return #rt::fail(fault),
-            };
-            let #inner = #rt::std::clone::Clone::clone(&self.inner);
-            let #options = #ctx.encode;
-            #rt::Box::pin(async move { #run })
-        }
+        #enum_name::#ident => #dispatch(
+            &self.inner,
+            &#params,
+            #ctx,
+            #expected,
+            |#args_var| #rt::Ok((#(#reads,)*)),
+            |#inner, (#(#names,)*), #options| #run,
+        ),
     }
 }

@@ -11,6 +11,7 @@ use serde::{de::DeserializeOwned, Serialize};
 pub use std;
 pub use std::{
     boxed::Box,
+    future::Future,
     option::Option::{self, None, Some},
     result::Result::{self, Err, Ok},
     sync::Arc,
@@ -106,6 +107,53 @@ pub fn decode<A>(
     Ok(decoded)
 }
 
+/// Dispatches one call of an `async fn` method: decodes the arguments now (so the future
+/// borrows nothing of the request), then boxes the future `run` makes from a clone of the
+/// implementation's `Arc`, the arguments and the encoding options.
+pub fn dispatch<T, A, F>(
+    implementation: &Arc<T>,
+    params: &Params<'_>,
+    ctx: &CallContext,
+    expected: &str,
+    read: impl FnOnce(&mut Args<'_>) -> Result<A, Error>,
+    run: impl FnOnce(Arc<T>, A, EncodeOptions) -> F,
+) -> BoxFuture<CallResult>
+where
+    F: Future<Output = CallResult> + Send + 'static,
+{
+    match decode(params, expected, read) {
+        Ok(args) => Box::pin(run(Arc::clone(implementation), args, ctx.encode)),
+        Err(fault) => fail(fault),
+    }
+}
+
+/// Dispatches one call of a plain `fn` method: decodes the arguments now, then runs the
+/// method (and encodes its result) on tokio's blocking pool, so it cannot stall the
+/// runtime's worker threads.
+pub fn dispatch_blocking<T, A>(
+    implementation: &Arc<T>,
+    params: &Params<'_>,
+    ctx: &CallContext,
+    expected: &str,
+    read: impl FnOnce(&mut Args<'_>) -> Result<A, Error>,
+    run: impl FnOnce(Arc<T>, A, EncodeOptions) -> CallResult + Send + 'static,
+) -> BoxFuture<CallResult>
+where
+    T: Send + Sync + 'static,
+    A: Send + 'static,
+{
+    let args = match decode(params, expected, read) {
+        Ok(args) => args,
+        Err(fault) => return fail(fault),
+    };
+    let (implementation, options) = (Arc::clone(implementation), ctx.encode);
+    Box::pin(async move {
+        blocking(move || run(implementation, args, options))
+            .await
+            .and_then(|result| result)
+    })
+}
+
 /// A future that answers `fault` at once.
 #[cold]
 pub fn fail(fault: Fault) -> BoxFuture<CallResult> {
@@ -181,9 +229,8 @@ pub fn encode_result<T: Returned, E: IntoFault>(
     }
 }
 
-/// Runs a synchronous method on tokio's blocking pool, so it cannot stall the runtime's
-/// worker threads; a panic becomes an internal-error fault.
-pub async fn blocking<R: Send + 'static>(
+/// Runs a synchronous method on tokio's blocking pool; a panic becomes an internal-error fault.
+async fn blocking<R: Send + 'static>(
     method: impl FnOnce() -> R + Send + 'static,
 ) -> Result<R, Fault> {
     tokio::task::spawn_blocking(method).await.map_err(|e| {
