@@ -182,10 +182,23 @@ impl<'a> XmlReader<'a> {
     /// Checks the attributes are well-formed and records prefixes bound to the extensions
     /// namespace.
     fn scan_attributes(&mut self, s: &BytesStart<'_>) -> Result<(), Error> {
-        for a in s.attributes() {
+        // quick-xml's duplicate check is quadratic: bound the attributes per element.
+        const MAX_ATTRIBUTES: usize = 32;
+        const MAX_PREFIXES: usize = 8;
+        for (n, a) in s.attributes().enumerate() {
+            if n >= MAX_ATTRIBUTES {
+                return Err(Error::new(
+                    ErrorKind::Limit,
+                    format!("more than {MAX_ATTRIBUTES} attributes on one element"),
+                )
+                .at(self.ev_pos));
+            }
             let a = a.map_err(|e| self.syntax(format!("malformed attribute: {e}")))?;
             if let Some(prefix) = a.key.as_ref().strip_prefix(b"xmlns:") {
-                if &*a.value == EXT_NS && !self.ext_prefixes.iter().any(|p| &**p == prefix) {
+                if &*a.value == EXT_NS
+                    && self.ext_prefixes.len() < MAX_PREFIXES
+                    && !self.ext_prefixes.iter().any(|p| &**p == prefix)
+                {
                     self.ext_prefixes.push(prefix.into());
                 }
             }

@@ -412,3 +412,14 @@ fn value_errors_name_the_path() {
         .unwrap_err();
     assert_eq!(e.path(), "[0].k");
 }
+
+#[test]
+fn attributes_are_checked_and_bounded() {
+    let attrs: String = (0..40).map(|i| format!(" a{i}=\"1\"")).collect();
+    let doc = format!("<methodResponse{attrs}><params><param><value>1</value></param></params></methodResponse>");
+    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Limit);
+    let doc = "<methodResponse a=\"1\" a=\"2\"><params><param><value>1</value></param></params></methodResponse>";
+    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Syntax);
+    let doc = "<methodResponse a><params><param><value>1</value></param></params></methodResponse>";
+    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Syntax);
+}
