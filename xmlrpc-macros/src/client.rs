@@ -27,10 +27,12 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
          [`{batch}::send`] sends them all in one request, and each result is read with \
          `MulticallResults::get(&handle)`: one failing call does not fail the others."
     );
-    // The impls live in a private block with one short alias of the re-export module.
+    // Inherent methods stay at the top level, so that diagnostics name them
+    // `CalculatorClient::add`; the trait impls live in a private block with one short alias of
+    // the re-export module.
     let local = quote!(__xmlrpc_rt);
-    let calls = service.methods.iter().map(|m| call(m, &local));
-    let queues = service.methods.iter().map(|m| queue(m, &local));
+    let calls = service.methods.iter().map(|m| call(m, &rt));
+    let queues = service.methods.iter().map(|m| queue(m, &rt));
 
     quote! {
         #[doc = #doc]
@@ -44,35 +46,44 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
             options: #rt::EncodeOptions,
         }
 
+        impl #name {
+            /// A typed client that sends its calls through `client`.
+            pub fn new(client: #rt::Client) -> Self {
+                Self { client }
+            }
+
+            /// A typed client of the server at `url`, with default client settings.
+            pub fn from_url(url: &str) -> #rt::Result<Self, #rt::Error> {
+                #rt::Client::new(url).map(Self::new)
+            }
+
+            /// The underlying client, for calls outside this service.
+            pub fn client(&self) -> &#rt::Client {
+                &self.client
+            }
+
+            /// Starts a typed batch: calls queued on it go out in one `system.multicall`.
+            pub fn batch(&self) -> #batch {
+                #batch {
+                    multicall: self.client.multicall(),
+                    options: *self.client.encode_options(),
+                }
+            }
+
+            #(#calls)*
+        }
+
+        impl #batch {
+            #(#queues)*
+
+            /// Sends every queued call as one `system.multicall`.
+            pub async fn send(self) -> #rt::Result<#rt::MulticallResults, #rt::Error> {
+                self.multicall.send().await
+            }
+        }
+
         const _: () = {
             use #rt as #local;
-
-            impl #name {
-                /// A typed client that sends its calls through `client`.
-                pub fn new(client: #local::Client) -> Self {
-                    Self { client }
-                }
-
-                /// A typed client of the server at `url`, with default client settings.
-                pub fn from_url(url: &str) -> #local::Result<Self, #local::Error> {
-                    #local::Client::new(url).map(Self::new)
-                }
-
-                /// The underlying client, for calls outside this service.
-                pub fn client(&self) -> &#local::Client {
-                    &self.client
-                }
-
-                /// Starts a typed batch: calls queued on it go out in one `system.multicall`.
-                pub fn batch(&self) -> #batch {
-                    #batch {
-                        multicall: self.client.multicall(),
-                        options: *self.client.encode_options(),
-                    }
-                }
-
-                #(#calls)*
-            }
 
             impl #local::std::convert::From<#local::Client> for #name {
                 fn from(client: #local::Client) -> Self {
@@ -89,15 +100,6 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
             impl #local::std::fmt::Debug for #name {
                 fn fmt(&self, f: &mut #local::std::fmt::Formatter<'_>) -> #local::std::fmt::Result {
                     f.debug_struct(#name_str).field("client", &self.client).finish()
-                }
-            }
-
-            impl #batch {
-                #(#queues)*
-
-                /// Sends every queued call as one `system.multicall`.
-                pub async fn send(self) -> #local::Result<#local::MulticallResults, #local::Error> {
-                    self.multicall.send().await
                 }
             }
 

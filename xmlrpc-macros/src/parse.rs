@@ -106,7 +106,7 @@ fn check_trait(item: &ItemTrait, errors: &mut Errors) {
 
 /// Reads one method, strips its helper attributes and reports what is unsupported.
 fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Method> {
-    let before = errors_count(errors);
+    let before = errors.len();
     let sig = &f.sig;
     if !sig.generics.params.is_empty() {
         errors.push(
@@ -135,6 +135,13 @@ fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Me
     let mut args = Vec::new();
     for input in f.sig.inputs.iter_mut().skip(1) {
         let FnArg::Typed(pt) = input else { continue };
+        pt.attrs.retain(|a| {
+            let helper = a.path().is_ident(HELPER);
+            if helper {
+                errors.push(a, "`#[xmlrpc(..)]` applies to methods, not to arguments");
+            }
+            !helper
+        });
         let ident = match &*pt.pat {
             Pat::Ident(p) if p.by_ref.is_none() && p.subpat.is_none() => Some(p.ident.clone()),
             other => {
@@ -243,7 +250,7 @@ fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Me
         }
     }
 
-    if errors_count(errors) != before {
+    if errors.len() != before {
         return None;
     }
     Some(Method {
@@ -266,11 +273,6 @@ fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Me
         deprecated: attrs_named(&f.attrs, "deprecated"),
         cfgs: attrs_named(&f.attrs, "cfg"),
     })
-}
-
-/// A count that only grows, to tell whether one method added errors.
-fn errors_count(errors: &Errors) -> usize {
-    errors.len()
 }
 
 fn arity_words(required: usize, total: usize) -> String {

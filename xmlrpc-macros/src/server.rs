@@ -54,28 +54,28 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
             inner: #rt::Arc<T>,
         }
 
+        impl<T: #trait_name> #name<T> {
+            /// Serves `implementation`.
+            pub fn new(implementation: T) -> Self {
+                Self::from_arc(#rt::Arc::new(implementation))
+            }
+
+            /// Serves an implementation that other code shares.
+            pub fn from_arc(implementation: #rt::Arc<T>) -> Self {
+                Self { inner: implementation }
+            }
+
+            /// The implementation being served.
+            pub fn implementation(&self) -> &#rt::Arc<T> {
+                &self.inner
+            }
+        }
+
         const _: () = {
             use #rt as #local;
             // Method resolution picks `ProbeKnown` where the type can be probed: see `Probe`.
             #[allow(unused_imports)]
             use #local::{ProbeKnown as _, ProbeUnknown as _};
-
-            impl<T: #trait_name> #name<T> {
-                /// Serves `implementation`.
-                pub fn new(implementation: T) -> Self {
-                    Self::from_arc(#local::Arc::new(implementation))
-                }
-
-                /// Serves an implementation that other code shares.
-                pub fn from_arc(implementation: #local::Arc<T>) -> Self {
-                    Self { inner: implementation }
-                }
-
-                /// The implementation being served.
-                pub fn implementation(&self) -> &#local::Arc<T> {
-                    &self.inner
-                }
-            }
 
             impl<T> #local::std::clone::Clone for #name<T> {
                 fn clone(&self) -> Self {

@@ -1,5 +1,6 @@
-// `client` alone generates no server side: nothing names xmlrpc-server.
-#[xmlrpc_macros::xmlrpc_service(client, client_crate = "::xmlrpc_client")]
+// `client` alone generates no server side: nothing names xmlrpc-server; `crate` names the
+// runtime of the one side generated.
+#[xmlrpc_macros::xmlrpc_service(client, crate = "::xmlrpc_client")]
 pub trait Calculator {
     async fn add(&self, a: i32, b: i32) -> i32;
 }
