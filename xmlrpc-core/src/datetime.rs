@@ -422,6 +422,24 @@ mod tests {
         );
     }
 
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_round_trip() {
+        let d = DateTime::parse("20240229T23:59:58").unwrap();
+        let n = chrono::NaiveDateTime::try_from(d).unwrap();
+        assert_eq!(n.to_string(), "2024-02-29 23:59:58");
+        assert_eq!(DateTime::try_from(n).unwrap(), d);
+    }
+
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_round_trip() {
+        let d = DateTime::parse("20240229T23:59:58").unwrap();
+        let t = time::PrimitiveDateTime::try_from(d).unwrap();
+        assert_eq!(t.year(), 2024);
+        assert_eq!(DateTime::try_from(t).unwrap(), d);
+    }
+
     #[test]
     fn rejects_invalid() {
         for s in [

@@ -1,7 +1,10 @@
 /// Limits applied while reading a document. Every limit is finite by default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Deepest nesting of arrays and structs (default 64).
+    /// Deepest nesting of arrays and structs (default 64). The reader tracks nesting on an
+    /// explicit stack, so any input is refused without deep recursion; the limit also bounds
+    /// the recursion of serde `Deserialize` implementations fed by the reader, so keep it in
+    /// the hundreds at most.
     pub max_depth: usize,
     /// Most parameters in one call (default 10,000).
     pub max_params: usize,
