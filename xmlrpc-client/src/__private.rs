@@ -114,3 +114,34 @@ impl ParamList {
         self.values.as_ref().map_or(0, Vec::len)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(list: ParamList) -> usize {
+        list.finish().expect("encodes").len()
+    }
+
+    #[test]
+    fn trailing_nones_are_left_out_and_inner_ones_sent_as_nil() {
+        let options = EncodeOptions::default();
+        let list = || ParamList::new(&options, 3).arg(&1);
+        assert_eq!(
+            count(list().optional(&None::<i32>).optional(&None::<i32>)),
+            1
+        );
+        assert_eq!(count(list().optional(&Some(2)).optional(&None::<i32>)), 2);
+        assert_eq!(count(list().optional(&None::<i32>).optional(&Some(3))), 3);
+    }
+
+    #[test]
+    fn the_first_encoding_error_is_kept() {
+        let options = EncodeOptions {
+            allow_nil: false,
+            ..EncodeOptions::default()
+        };
+        let list = ParamList::new(&options, 2).arg(&()).arg(&1);
+        assert!(matches!(list.finish(), Err(Error::Codec(_))));
+    }
+}
