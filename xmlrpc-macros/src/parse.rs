@@ -537,6 +537,9 @@ fn check_names(methods: &[Method], opts: &Options, errors: &mut Errors) {
                 reserved.push((name, "a generated constructor or accessor of the client"));
             }
             reserved.push(("send", "the generated `send` of the typed batch"));
+            // An inherent `clone` would shadow `Clone::clone`: `client.clone()` would call
+            // the server instead of copying the handle.
+            reserved.push(("clone", "`Clone::clone` of the generated client"));
         }
         if let Some((_, what)) = reserved.iter().find(|(n, _)| *n == rust) {
             errors.push(

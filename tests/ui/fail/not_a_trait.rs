@@ -1,0 +1,5 @@
+// The attribute applies to traits only.
+#[xmlrpc_macros::xmlrpc_service]
+pub struct Calculator;
+
+fn main() {}
