@@ -6,6 +6,7 @@ use serde::Serialize;
 use xmlrpc_core::{EncodeOptions, Fault, Limits, Value};
 
 use crate::{
+    auth::{BasicAuth, Deny, Hook, RequestInfo},
     config::{Config, Overload},
     method::{self, Fallback, FromParams, Functions, Method},
     router::Router,
@@ -40,7 +41,7 @@ impl std::error::Error for BuildError {}
 /// Configures a [`Server`]: limits, overload policy, timeouts, and the methods it answers.
 ///
 /// Defaults: 16 workers, as many pending, `Overload::Block`, 1 MiB requests, paths `/` and
-/// `/RPC2`, nil allowed, 1024 connections, 10 s header timeout, 30 s body timeout, 60 s
+/// `/RPC2`, 64 MiB responses, nil allowed, 1024 connections, 64 KiB request heads, 10 s header timeout, 30 s body timeout, 60 s
 /// idle timeout, no call timeout, gzip above 1400 bytes, introspection, multicall (1000
 /// entries) and `system.getCapabilities` on, 30 s shutdown deadline.
 pub struct ServerBuilder {
@@ -59,10 +60,12 @@ impl ServerBuilder {
                 max_pending: 16,
                 overload: Overload::Block,
                 max_request_size: 1 << 20,
+                max_response_size: Some(64 << 20),
                 rpc_paths: vec!["/".into(), "/RPC2".into()],
                 encode: EncodeOptions::default(),
                 limits: Limits::default(),
                 max_connections: 1024,
+                max_header_size: 64 << 10,
                 header_read_timeout: Duration::from_secs(10),
                 body_read_timeout: Duration::from_secs(30),
                 idle_timeout: Duration::from_secs(60),
@@ -74,6 +77,8 @@ impl ServerBuilder {
                 max_multicall: 1000,
                 shutdown_timeout: Duration::from_secs(30),
                 runtime_threads: None,
+                auth: Vec::new(),
+                hook: None,
             },
             max_pending_set: false,
             mounts: Vec::new(),
@@ -104,6 +109,31 @@ impl ServerBuilder {
     /// Largest request body in bytes, after decoding gzip (413 beyond it).
     pub fn max_request_size(mut self, bytes: usize) -> Self {
         self.config.max_request_size = bytes;
+        self
+    }
+
+    /// Largest response body in bytes before compression; a larger result is replaced by
+    /// an internal-error fault (-32603). `None` removes the limit. Default 64 MiB.
+    pub fn max_response_size(mut self, bytes: Option<usize>) -> Self {
+        self.config.max_response_size = bytes;
+        self
+    }
+
+    /// Adds an HTTP Basic authentication policy; a request must satisfy every policy that
+    /// covers it (see [`BasicAuth`]).
+    pub fn basic_auth(mut self, policy: BasicAuth) -> Self {
+        self.config.auth.push(policy);
+        self
+    }
+
+    /// Runs `hook` for every call after it is decoded (and authenticated) and before it is
+    /// dispatched, with the headers, path, peer address and method name; an `Err` turns the
+    /// call away with that answer. Replaces an earlier hook.
+    pub fn request_hook(
+        mut self,
+        hook: impl Fn(&RequestInfo<'_>) -> Result<(), Deny> + Send + Sync + 'static,
+    ) -> Self {
+        self.config.hook = Some(Hook(Arc::new(hook)));
         self
     }
 
@@ -140,6 +170,13 @@ impl ServerBuilder {
     /// Most connections open at once; beyond it the server stops accepting until one closes.
     pub fn max_connections(mut self, n: usize) -> Self {
         self.config.max_connections = n;
+        self
+    }
+
+    /// Largest request head (request line and headers) in bytes, at least 8192; a larger
+    /// head is answered 431 or the connection closed. Default 64 KiB.
+    pub fn max_header_size(mut self, bytes: usize) -> Self {
+        self.config.max_header_size = bytes;
         self
     }
 
@@ -275,6 +312,11 @@ impl ServerBuilder {
         if self.config.max_connections == 0 {
             return Err(BuildError::InvalidConfig(
                 "max_connections must be at least 1",
+            ));
+        }
+        if self.config.max_header_size < 8192 {
+            return Err(BuildError::InvalidConfig(
+                "max_header_size must be at least 8192",
             ));
         }
         if !self.max_pending_set {

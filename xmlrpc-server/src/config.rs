@@ -4,6 +4,8 @@ use std::time::Duration;
 
 use xmlrpc_core::{EncodeOptions, Fault, Limits};
 
+use crate::auth::{BasicAuth, Hook};
+
 /// What happens to a request that arrives while `max_workers` requests execute and
 /// `max_pending` more already wait.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,10 +55,12 @@ pub(crate) struct Config {
     pub max_pending: usize,
     pub overload: Overload,
     pub max_request_size: usize,
+    pub max_response_size: Option<usize>,
     pub rpc_paths: Vec<String>,
     pub encode: EncodeOptions,
     pub limits: Limits,
     pub max_connections: usize,
+    pub max_header_size: usize,
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
     pub idle_timeout: Duration,
@@ -68,6 +72,8 @@ pub(crate) struct Config {
     pub max_multicall: usize,
     pub shutdown_timeout: Duration,
     pub runtime_threads: Option<usize>,
+    pub auth: Vec<BasicAuth>,
+    pub hook: Option<Hook>,
 }
 
 impl Config {

@@ -19,6 +19,7 @@ use tokio::{
 };
 
 use crate::{
+    auth::PeerAddr,
     http::{handle, Reply},
     running::stopping,
     server::Inner,
@@ -43,6 +44,7 @@ pub(crate) async fn serve<IO>(
     io: IO,
     mut shutdown: watch::Receiver<Option<std::time::Instant>>,
     _slot: OwnedSemaphorePermit,
+    peer: Option<std::net::SocketAddr>,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -58,7 +60,10 @@ pub(crate) async fn serve<IO>(
     let io = TokioIo::new(TimedIo::new(io, state.clone()));
     let service = {
         let inner = inner.clone();
-        service_fn(move |req| {
+        service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+            if let Some(peer) = peer {
+                req.extensions_mut().insert(PeerAddr(peer));
+            }
             let busy = Busy::enter(state.clone());
             let inner = inner.clone();
             async move {
@@ -73,6 +78,7 @@ pub(crate) async fn serve<IO>(
     };
     let conn = http1::Builder::new()
         .keep_alive(true)
+        .max_buf_size(inner.config.max_header_size)
         .serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {

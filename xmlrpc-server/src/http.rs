@@ -13,7 +13,11 @@ use hyper::body::Body;
 use tracing::{field::Empty, Instrument};
 use xmlrpc_core::Fault;
 
-use crate::{config::Overload, server::Inner};
+use crate::{
+    auth::{Deny, Gate, PeerAddr},
+    config::Overload,
+    server::Inner,
+};
 
 /// The body type of every response.
 pub type ResponseBody = Full<Bytes>;
@@ -64,6 +68,10 @@ where
         plain(status, body_pending(&head.headers))
     };
 
+    // hyper's read buffer bounds the head only roughly (it grows in steps); this is exact.
+    if head_size(&head) > config.max_header_size {
+        return Reply::Response(refuse(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE));
+    }
     if head.method != Method::POST {
         let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED);
         response
@@ -73,6 +81,26 @@ where
     }
     if check_path && !config.path_allowed(head.uri.path()) {
         return Reply::Response(refuse(StatusCode::NOT_FOUND));
+    }
+    // Policies that need no method name are decided before the body is read, so that
+    // unauthenticated clients cost no reading or parsing.
+    let path = head.uri.path();
+    let mut gate = Gate {
+        headers: &head.headers,
+        path,
+        peer: head.extensions.get::<PeerAddr>().map(|p| p.0),
+        deferred: Vec::new(),
+        user: None,
+    };
+    for policy in config.auth.iter().filter(|p| p.covers_path(path)) {
+        if !policy.covers_every_method() {
+            gate.deferred.push(policy);
+            continue;
+        }
+        match policy.check(&head.headers) {
+            Ok(user) => gate.user = user.or(gate.user),
+            Err(deny) => return Reply::Response(denied(inner, deny, body_pending(&head.headers))),
+        }
     }
     let length = match content_length(&head.headers) {
         Ok(length) => length,
@@ -117,16 +145,64 @@ where
         Err(policy) => return reject(inner, policy),
     };
 
-    let answer = inner.answer(&bytes).await;
-    let counter = if answer.is_fault() {
+    let answer = match inner.answer_gated(&bytes, Some(&gate)).await {
+        Ok(answer) => answer,
+        Err(deny) => return Reply::Response(denied(inner, deny, false)),
+    };
+    let mut fault = answer.is_fault();
+    let mut xml = Vec::with_capacity(256);
+    answer.write(&mut xml);
+    if let Some(limit) = config.max_response_size.filter(|&limit| xml.len() > limit) {
+        tracing::warn!("a response of {} bytes exceeds the limit", xml.len());
+        let too_large = Fault::new(
+            Fault::INTERNAL_ERROR,
+            format!("the response exceeds the server's limit of {limit} bytes"),
+        );
+        xml = Vec::new();
+        xmlrpc_core::write_fault(&too_large, &mut xml);
+        fault = true;
+    }
+    let counter = if fault {
         &inner.stats.errored
     } else {
         &inner.stats.completed
     };
     counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut xml = Vec::with_capacity(256);
-    answer.write(&mut xml);
     Reply::Response(xml_response(xml, config.gzip_threshold, &head.headers))
+}
+
+/// The answer to a request turned away by authentication or the request hook; `close`
+/// when its body is left unread.
+fn denied(inner: &Inner, deny: Deny, close: bool) -> Response<ResponseBody> {
+    use std::sync::atomic::Ordering::Relaxed;
+    match deny {
+        Deny::Fault(fault) => {
+            inner.stats.errored.fetch_add(1, Relaxed);
+            let mut xml = Vec::new();
+            xmlrpc_core::write_fault(&fault, &mut xml);
+            let mut response = xml_response(xml, None, &HeaderMap::new());
+            if close {
+                close_after(&mut response);
+            }
+            response
+        }
+        Deny::Status(status) => {
+            inner.stats.http_errors.fetch_add(1, Relaxed);
+            plain(status, close)
+        }
+        Deny::Unauthorized { realm } => {
+            inner.stats.http_errors.fetch_add(1, Relaxed);
+            let mut response = plain(StatusCode::UNAUTHORIZED, close);
+            let quoted = realm.replace('\\', "\\\\").replace('"', "\\\"");
+            let challenge =
+                HeaderValue::from_str(&format!("Basic realm=\"{quoted}\", charset=\"UTF-8\""))
+                    .unwrap_or_else(|_| HeaderValue::from_static("Basic charset=\"UTF-8\""));
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, challenge);
+            response
+        }
+    }
 }
 
 /// The overload policy's answer to a request beyond capacity.
@@ -203,6 +279,14 @@ fn close_after(response: &mut Response<ResponseBody>) {
     response
         .headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
+}
+
+/// The size of a request head as sent: request line and header lines.
+fn head_size(head: &http::request::Parts) -> usize {
+    let line = head.method.as_str().len() + head.uri.to_string().len() + 12;
+    head.headers.iter().fold(line, |total, (name, value)| {
+        total + name.as_str().len() + value.len() + 4
+    })
 }
 
 /// Whether the request announced a body we are about to leave unread.

@@ -42,6 +42,7 @@
 //! # }
 //! ```
 
+mod auth;
 mod builder;
 pub mod cgi;
 mod config;
@@ -56,8 +57,11 @@ mod server;
 mod service;
 mod stats;
 mod system;
+#[cfg(feature = "tls")]
+mod tls;
 mod tower;
 
+pub use auth::{constant_time_eq, BasicAuth, Deny, PeerAddr, RequestInfo};
 pub use builder::{BuildError, ServerBuilder};
 pub use config::Overload;
 pub use http::ResponseBody;
@@ -67,6 +71,11 @@ pub use running::{ListenAddr, RunningServer, ServerHandle};
 pub use server::Server;
 pub use service::{BoxFuture, CallContext, CallResult, Service};
 pub use stats::Stats;
+#[cfg(feature = "tls")]
+pub use tls::TlsConfig;
+/// The rustls version the `tls` feature uses, for [`TlsConfig::from_rustls`].
+#[cfg(feature = "tls")]
+pub use tokio_rustls::rustls;
 pub use tower::XmlRpcService;
 
 #[doc(hidden)]

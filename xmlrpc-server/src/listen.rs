@@ -22,8 +22,10 @@ use crate::{
     server::{Inner, Server},
 };
 
-enum Listener {
+pub(crate) enum Listener {
     Tcp(TcpListener),
+    #[cfg(feature = "tls")]
+    Tls(TcpListener, tokio_rustls::TlsAcceptor),
     Unix(UnixListener, PathBuf),
 }
 
@@ -68,7 +70,7 @@ impl Server {
         ))
     }
 
-    fn start(&self, listener: Listener, addr: ListenAddr) -> RunningServer {
+    pub(crate) fn start(&self, listener: Listener, addr: ListenAddr) -> RunningServer {
         let (tx, rx) = watch::channel(None);
         let task = tokio::spawn(accept_loop(self.inner.clone(), listener, rx));
         tracing::info!("xmlrpc server listening on {addr}");
@@ -108,12 +110,17 @@ async fn accept_loop(
             (slot, accepted) = next => {
                 let Ok(slot) = slot else { break };
                 match accepted {
-                    Ok(Accepted::Tcp(stream)) => {
+                    Ok(Accepted::Tcp(stream, peer)) => {
                         let _ = stream.set_nodelay(true);
-                        connections.spawn(conn::serve(inner.clone(), stream, shutdown.clone(), slot));
+                        connections.spawn(conn::serve(inner.clone(), stream, shutdown.clone(), slot, Some(peer)));
+                    }
+                    #[cfg(feature = "tls")]
+                    Ok(Accepted::Tls(stream, peer, acceptor)) => {
+                        let _ = stream.set_nodelay(true);
+                        connections.spawn(crate::tls::serve(inner.clone(), acceptor, stream, shutdown.clone(), slot, peer));
                     }
                     Ok(Accepted::Unix(stream)) => {
-                        connections.spawn(conn::serve(inner.clone(), stream, shutdown.clone(), slot));
+                        connections.spawn(conn::serve(inner.clone(), stream, shutdown.clone(), slot, None));
                     }
                     Err(e) => {
                         // Out of descriptors and the like: wait a little instead of spinning.
@@ -126,8 +133,8 @@ async fn accept_loop(
     }
     // Stop accepting before draining: new connections are refused by the OS from here.
     let unix_path = match &listener {
-        Listener::Tcp(_) => None,
         Listener::Unix(_, path) => Some(path.clone()),
+        _ => None,
     };
     drop(listener);
     let deadline = shutdown.borrow().unwrap_or_else(std::time::Instant::now);
@@ -149,13 +156,20 @@ async fn accept_loop(
 }
 
 enum Accepted {
-    Tcp(tokio::net::TcpStream),
+    Tcp(tokio::net::TcpStream, SocketAddr),
+    #[cfg(feature = "tls")]
+    Tls(tokio::net::TcpStream, SocketAddr, tokio_rustls::TlsAcceptor),
     Unix(tokio::net::UnixStream),
 }
 
 async fn accept(listener: &Listener) -> io::Result<Accepted> {
     match listener {
-        Listener::Tcp(l) => l.accept().await.map(|(s, _)| Accepted::Tcp(s)),
+        Listener::Tcp(l) => l.accept().await.map(|(s, a)| Accepted::Tcp(s, a)),
+        #[cfg(feature = "tls")]
+        Listener::Tls(l, acceptor) => l
+            .accept()
+            .await
+            .map(|(s, a)| Accepted::Tls(s, a, acceptor.clone())),
         Listener::Unix(l, _) => l.accept().await.map(|(s, _)| Accepted::Unix(s)),
     }
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use xmlrpc_core::{read_call, EncodedValue, Fault, Params};
 
 use crate::{
+    auth::{Deny, Gate},
     builder::ServerBuilder,
     config::Config,
     pool::Pool,
@@ -98,10 +99,23 @@ impl Inner {
     /// Decodes the document, runs the call (or the multicall) and returns its answer; every
     /// failure is a fault with the interoperability codes.
     pub async fn answer(&self, body: &[u8]) -> Answer {
+        match self.answer_gated(body, None).await {
+            Ok(answer) => answer,
+            Err(Deny::Fault(fault)) => Answer::Fault(fault),
+            Err(_) => Answer::Fault(Fault::new(Fault::SYSTEM_ERROR, "the call was refused")),
+        }
+    }
+
+    /// Like [`Inner::answer`], with the authentication policies that need the method name
+    /// and the request hook run between decoding and dispatch.
+    pub async fn answer_gated(&self, body: &[u8], gate: Option<&Gate<'_>>) -> Result<Answer, Deny> {
         let call = match read_call(body, &self.config.limits) {
             Ok(call) => call,
-            Err(e) => return Answer::Fault(e.to_fault()),
+            Err(e) => return Ok(Answer::Fault(e.to_fault())),
         };
+        if let Some(gate) = gate {
+            gate.admit(&call.name, self.config.hook.as_ref())?;
+        }
         tracing::Span::current().record("method", call.name.as_str());
         let ctx = &self.ctx;
         let answer = async {
@@ -116,7 +130,7 @@ impl Inner {
                 Err(fault) => Answer::Fault(fault),
             }
         };
-        match self.config.call_timeout {
+        Ok(match self.config.call_timeout {
             None => answer.await,
             Some(limit) => tokio::time::timeout(limit, answer)
                 .await
@@ -126,7 +140,7 @@ impl Inner {
                         format!("the call did not finish within {limit:?}"),
                     ))
                 }),
-        }
+        })
     }
 }
 
