@@ -8,5 +8,7 @@ mod auth;
 mod common;
 mod contain;
 mod hostile;
+mod shutdown;
 mod slow;
+mod soak;
 mod tls;
