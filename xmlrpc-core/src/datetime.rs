@@ -301,7 +301,13 @@ impl<'de> serde::de::Visitor<'de> for DateTimeVisitor {
         }
     }
     fn visit_newtype_struct<D: serde::Deserializer<'de>>(self, d: D) -> Result<DateTime, D::Error> {
-        d.deserialize_str(self)
+        // Self-describing formats (and serde's buffered content, used by `flatten` and
+        // untagged enums) may hold either the string or the private one-entry map.
+        if d.is_human_readable() {
+            d.deserialize_any(self)
+        } else {
+            d.deserialize_str(self)
+        }
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<DateTime, A::Error> {
         let key: Option<std::borrow::Cow<'de, str>> = map.next_key()?;

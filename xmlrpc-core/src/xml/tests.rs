@@ -416,10 +416,69 @@ fn value_errors_name_the_path() {
 #[test]
 fn attributes_are_checked_and_bounded() {
     let attrs: String = (0..40).map(|i| format!(" a{i}=\"1\"")).collect();
-    let doc = format!("<methodResponse{attrs}><params><param><value>1</value></param></params></methodResponse>");
-    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Limit);
+    let doc = format!(
+        "<methodResponse{attrs}><params><param><value>1</value></param></params></methodResponse>"
+    );
+    assert_eq!(
+        read_response_value(doc.as_bytes(), &lim())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Limit
+    );
     let doc = "<methodResponse a=\"1\" a=\"2\"><params><param><value>1</value></param></params></methodResponse>";
-    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Syntax);
+    assert_eq!(
+        read_response_value(doc.as_bytes(), &lim())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Syntax
+    );
     let doc = "<methodResponse a><params><param><value>1</value></param></params></methodResponse>";
-    assert_eq!(read_response_value(doc.as_bytes(), &lim()).unwrap_err().kind(), ErrorKind::Syntax);
+    assert_eq!(
+        read_response_value(doc.as_bytes(), &lim())
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Syntax
+    );
+}
+
+#[test]
+fn buffered_content_keeps_types() {
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Inner {
+        when: DateTime,
+        n: i64,
+    }
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    struct Outer {
+        id: i32,
+        #[serde(flatten)]
+        inner: Inner,
+    }
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    #[serde(untagged)]
+    enum U {
+        D(DateTime),
+        S(String),
+    }
+    let o = Outer {
+        id: 1,
+        inner: Inner {
+            when: DateTime::parse("20240102T03:04:05").unwrap(),
+            n: 7,
+        },
+    };
+    let enc = encode_value(&o, &EncodeOptions::default()).unwrap();
+    let mut out = Vec::new();
+    write_response(&enc, &mut out);
+    assert_eq!(read_response::<Outer>(&out, &lim()).unwrap().unwrap(), o);
+    assert_eq!(from_value::<Outer>(to_value(&o).unwrap()).unwrap(), o);
+    for u in [
+        U::D(DateTime::parse("20240102T03:04:05").unwrap()),
+        U::S("x".into()),
+    ] {
+        let enc = encode_value(&u, &EncodeOptions::default()).unwrap();
+        let mut out = Vec::new();
+        write_response(&enc, &mut out);
+        assert_eq!(read_response::<U>(&out, &lim()).unwrap().unwrap(), u);
+    }
 }
