@@ -8,6 +8,7 @@ mod auth;
 mod common;
 mod contain;
 mod hostile;
+mod nginx;
 mod shutdown;
 mod slow;
 mod soak;
