@@ -192,15 +192,15 @@ use quote::quote;
 /// on the type or the `impl`.
 #[proc_macro_attribute]
 pub fn xmlrpc_service(args: TokenStream, item: TokenStream) -> TokenStream {
-    let item = match syn::parse::<syn::ItemTrait>(item) {
+    let item = match syn::parse::<syn::ItemTrait>(item.clone()) {
         Ok(item) => item,
         Err(e) => {
-            let mut e = e;
-            e.combine(syn::Error::new(
-                e.span(),
-                "`#[xmlrpc_service]` applies to a trait",
-            ));
-            return e.to_compile_error().into();
+            // One error for the one problem; the item itself stays, so code using it does not
+            // add errors of its own.
+            let error = syn::Error::new(e.span(), "`#[xmlrpc_service]` applies to a trait")
+                .to_compile_error();
+            let item = proc_macro2::TokenStream::from(item);
+            return quote!(#error #item).into();
         }
     };
     match parse::service(args.into(), item) {
