@@ -7,11 +7,14 @@ mod attr;
 mod case;
 mod client;
 mod errors;
+mod helper;
 mod lower;
 mod model;
+mod names;
 mod options;
 mod parse;
 mod server;
+mod types;
 
 use proc_macro::TokenStream;
 use quote::quote;

@@ -37,7 +37,7 @@ pub fn parse(args: TokenStream, span: Span, errors: &mut Errors) -> Options {
         match item.key.as_str() {
             "namespace" => {
                 if let Some((ns, span)) = item.string(errors) {
-                    if let Err(msg) = crate::parse::check_wire_name(&ns) {
+                    if let Err(msg) = crate::names::check_wire_name(&ns) {
                         errors.push_at(span, format!("invalid namespace: {msg}"));
                     } else if ns == "system" {
                         errors.push_at(
