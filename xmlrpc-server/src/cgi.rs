@@ -21,6 +21,7 @@ use http_body_util::{BodyExt, Full};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::{
+    auth::PeerAddr,
     http::{handle, Reply},
     Server,
 };
@@ -41,7 +42,7 @@ pub fn run(server: &Server) -> io::Result<()> {
 }
 
 /// Answers one CGI request: `env` holds the CGI variables (`REQUEST_METHOD`,
-/// `CONTENT_LENGTH`, `CONTENT_TYPE`, `HTTP_*`), `input` the body, `output` receives the
+/// `CONTENT_LENGTH`, `CONTENT_TYPE`, `HTTP_*`, `REMOTE_ADDR`), `input` the body, `output` receives the
 /// `Status:` and header lines, a blank line, and the body.
 pub async fn respond<R, W>(
     server: &Server,
@@ -65,6 +66,18 @@ where
         {
             request = request.uri(uri);
         }
+    }
+    // The client's address, for request hooks (`REMOTE_ADDR` and `REMOTE_PORT`).
+    let peer = env.get("REMOTE_ADDR").and_then(|ip| {
+        let ip: std::net::IpAddr = ip.parse().ok()?;
+        let port = env
+            .get("REMOTE_PORT")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0);
+        Some(PeerAddr(std::net::SocketAddr::new(ip, port)))
+    });
+    if let Some(peer) = peer {
+        request = request.extension(peer);
     }
     for (name, value) in env {
         let header = match name.as_str() {
@@ -95,7 +108,7 @@ where
     }
     let reply = match request.body(Full::new(Bytes::from(body))) {
         Ok(request) => handle(inner, request, false).await,
-        Err(_) => Reply::Close,
+        Err(_) => Reply::Broken,
     };
     let (status, headers, body) = match reply {
         Reply::Response(response) => {
@@ -109,6 +122,11 @@ where
         }
         Reply::Close => (
             http::StatusCode::SERVICE_UNAVAILABLE,
+            http::HeaderMap::new(),
+            Bytes::new(),
+        ),
+        Reply::Broken => (
+            http::StatusCode::BAD_REQUEST,
             http::HeaderMap::new(),
             Bytes::new(),
         ),

@@ -71,7 +71,7 @@ pub(crate) async fn serve<IO>(
                 drop(busy);
                 match reply {
                     Reply::Response(response) => Ok(response),
-                    Reply::Close => Err(Closed),
+                    Reply::Close | Reply::Broken => Err(Closed),
                 }
             }
         })

@@ -25,7 +25,11 @@ pub type ResponseBody = Full<Bytes>;
 /// How a request ends: a response, or the connection closed without one.
 pub(crate) enum Reply {
     Response(Response<ResponseBody>),
+    /// Rejected by the overload policy `Close`.
     Close,
+    /// The request could not be read (its body broke off). Our own connections close
+    /// without an answer; where the host owns the connection, it gets 400 and a close.
+    Broken,
 }
 
 /// Handles one request. `check_path` is false where the embedding application routes.
@@ -47,7 +51,7 @@ where
         .await;
     match &reply {
         Reply::Response(r) => span.record("status", r.status().as_u16()),
-        Reply::Close => span.record("status", "closed"),
+        Reply::Close | Reply::Broken => span.record("status", "closed"),
     };
     span.record("micros", started.elapsed().as_micros() as u64);
     reply
@@ -125,7 +129,7 @@ where
         }
         Ok(Err(BodyError::Broken(e))) => {
             tracing::debug!("request body unreadable: {e}");
-            return Reply::Close;
+            return Reply::Broken;
         }
         Err(_) => {
             let mut response = refuse(StatusCode::REQUEST_TIMEOUT);

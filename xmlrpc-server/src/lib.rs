@@ -16,6 +16,14 @@
 //! clients that accept it. Handler panics become fault -32603; decoding errors -32700
 //! (not XML), -32600 (not a call), -32602 (parameters); unknown names -32601.
 //!
+//! Security: request heads are capped (`max_header_size`, 431), answers too
+//! (`max_response_size`, fault -32603); [`BasicAuth`] policies (per path or per method,
+//! constant-time comparison, 401 with `WWW-Authenticate`) and a
+//! [`request_hook`](ServerBuilder::request_hook) (headers, peer address, method name) run
+//! before dispatch; with the `tls` feature `Server::bind_tls` serves HTTPS from PEM files
+//! (`TlsConfig`). Only registered names are callable: there is no reflection. See
+//! `SECURITY.md` for the threat model and the limits.
+//!
 //! Serving: [`Server::bind`], [`Server::bind_reuseport`], [`Server::bind_unix`],
 //! [`Server::serve_listener`] give a [`RunningServer`] (address, [`Stats`], graceful
 //! shutdown, [`ServerHandle`]); [`Server::run`] blocks until SIGINT/SIGTERM;

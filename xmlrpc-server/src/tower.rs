@@ -20,7 +20,7 @@ use crate::{
 /// The XML-RPC endpoint as a `tower::Service` and a `hyper::service::Service`, from
 /// [`Server::tower_service`](crate::Server::tower_service). It applies every request rule,
 /// the pool and the overload policy; as it cannot close the host's connection, the `Close`
-/// policy answers 503 with `Connection: close` here.
+/// policy answers 503 with `Connection: close` here, and a body that breaks off 400.
 #[derive(Clone)]
 pub struct XmlRpcService {
     inner: Arc<Inner>,
@@ -50,17 +50,21 @@ impl XmlRpcService {
         Box::pin(async move {
             Ok(match handle(&inner, req, check_path).await {
                 Reply::Response(response) => response,
-                Reply::Close => {
-                    let mut response = Response::new(Full::new(Bytes::new()));
-                    *response.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-                    response
-                        .headers_mut()
-                        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-                    response
-                }
+                Reply::Close => closing(StatusCode::SERVICE_UNAVAILABLE),
+                Reply::Broken => closing(StatusCode::BAD_REQUEST),
             })
         })
     }
+}
+
+/// An empty response that asks the host to close the connection.
+fn closing(status: StatusCode) -> Response<ResponseBody> {
+    let mut response = Response::new(Full::new(Bytes::new()));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    response
 }
 
 impl std::fmt::Debug for XmlRpcService {
