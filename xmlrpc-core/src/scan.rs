@@ -35,8 +35,63 @@ pub(crate) fn has_space_or_control(bytes: &[u8]) -> bool {
     }
 }
 
+/// The position of the first byte at or after `from` that text escaping must look at:
+/// `&`, `<`, `>`, a control (tab, newline and carriage return included) or 0xEF.
+#[inline]
+pub(crate) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::next_escape(bytes, from)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        scalar_escape(bytes, from)
+    }
+}
+
+#[inline]
+fn needs_escape(b: u8) -> bool {
+    matches!(b, b'&' | b'<' | b'>' | 0..=0x1f | 0xEF)
+}
+
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn scalar_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes[from..]
+        .iter()
+        .position(|&b| needs_escape(b))
+        .map(|p| from + p)
+}
+
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
+    pub(super) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and in bounds.
+        unsafe {
+            let amp = _mm_set1_epi8(b'&' as i8);
+            let lt = _mm_set1_epi8(b'<' as i8);
+            let gt = _mm_set1_epi8(b'>' as i8);
+            let ef = _mm_set1_epi8(0xEFu8 as i8);
+            let max_ctl = _mm_set1_epi8(0x1f);
+            while i + 16 <= bytes.len() {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i) as *const __m128i);
+                let hit = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
+                    _mm_or_si128(
+                        _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, ef)),
+                        _mm_cmpeq_epi8(_mm_min_epu8(v, max_ctl), v),
+                    ),
+                );
+                let m = _mm_movemask_epi8(hit);
+                if m != 0 {
+                    return Some(i + m.trailing_zeros() as usize);
+                }
+                i += 16;
+            }
+        }
+        super::scalar_escape(bytes, i)
+    }
+
     use std::arch::x86_64::*;
 
     pub(super) fn suspicious_block(bytes: &[u8], from: usize) -> Option<usize> {
@@ -90,6 +145,25 @@ mod sse2 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_every_byte_to_escape() {
+        for len in [0, 1, 15, 16, 17, 40] {
+            let clean = vec![b'a'; len];
+            assert_eq!(next_escape(&clean, 0), None);
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut v = clean.clone();
+                    v[at] = b;
+                    let want = needs_escape(b).then_some(at);
+                    assert_eq!(next_escape(&v, 0), want, "{b:#x} at {at} of {len}");
+                    if at > 0 {
+                        assert_eq!(next_escape(&v, at), want);
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn finds_every_suspicious_byte_anywhere() {

@@ -12,20 +12,24 @@ use crate::{EncodeOptions, Error, ErrorKind};
 pub(crate) fn escape_into(s: &str, out: &mut Vec<u8>) -> Result<(), Error> {
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let rep: &[u8] = match b {
+    let mut from = 0;
+    while let Some(i) = crate::scan::next_escape(bytes, from) {
+        from = i + 1;
+        let rep: &[u8] = match bytes[i] {
             b'&' => b"&amp;",
             b'<' => b"&lt;",
             b'>' => b"&gt;",
             b'\r' => b"&#13;",
             b'\t' | b'\n' => continue,
-            0..=0x1f => return Err(bad_char(u32::from(b))),
-            0xEF if bytes.get(i + 1) == Some(&0xBF)
-                && matches!(bytes.get(i + 2), Some(0xBE | 0xBF)) =>
-            {
-                return Err(bad_char(0xFFFE + u32::from(bytes[i + 2] - 0xBE)))
+            0xEF => {
+                // U+FFFE and U+FFFF (EF BF BE / EF BF BF) are not XML characters.
+                if bytes.get(i + 1) == Some(&0xBF) && matches!(bytes.get(i + 2), Some(0xBE | 0xBF))
+                {
+                    return Err(bad_char(0xFFFE + u32::from(bytes[i + 2] - 0xBE)));
+                }
+                continue;
             }
-            _ => continue,
+            b => return Err(bad_char(u32::from(b))),
         };
         out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(rep);
@@ -40,6 +44,24 @@ fn bad_char(c: u32) -> Error {
         ErrorKind::Encode,
         format!("string contains U+{c:04X}, which XML 1.0 cannot carry"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_into;
+
+    #[test]
+    fn escapes() {
+        let mut out = Vec::new();
+        escape_into("a&b<c>d]]>e\r\n\tf\u{FFFD}\u{EFFF}", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a&amp;b&lt;c&gt;d]]&gt;e&#13;\n\tf\u{FFFD}\u{EFFF}"
+        );
+        for bad in ["\u{0}", "x\u{1}", "\u{1f}", "\u{FFFE}", "abc\u{FFFF}"] {
+            assert!(escape_into(bad, &mut Vec::new()).is_err(), "{bad:?}");
+        }
+    }
 }
 
 /// The direct XML serializer. Each value is written as `<value>…</value>`.

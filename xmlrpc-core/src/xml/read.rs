@@ -52,6 +52,18 @@ enum Kind {
     Nil,
 }
 
+/// Whether an element name is the literal `lit` (inlined fixed-size compare, no memcmp call).
+#[inline(always)]
+fn is<const N: usize>(name: &[u8], lit: &[u8; N]) -> bool {
+    <&[u8; N]>::try_from(name).is_ok_and(|a| a == lit)
+}
+
+/// Whether two short names are equal (a byte loop: names are a few bytes long).
+#[inline(always)]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
+}
+
 /// `bytes` must come from the prepared (UTF-8 validated) document at ASCII delimiters.
 #[inline]
 fn as_str(bytes: &[u8]) -> &str {
@@ -91,7 +103,6 @@ pub(crate) struct XmlReader<'a> {
     tok_pos: u64,
     /// Start of the last top-level `<value>`.
     pub(crate) value_start: u64,
-    pending: Option<(Event<'a>, u64)>,
 }
 
 impl<'a> XmlReader<'a> {
@@ -120,7 +131,6 @@ impl<'a> XmlReader<'a> {
             ev_pos: base,
             tok_pos: base,
             value_start: base,
-            pending: None,
         }
     }
 
@@ -153,10 +163,6 @@ impl<'a> XmlReader<'a> {
     /// The next raw event. DOCTYPE is rejected here, before anything else happens.
     #[inline(always)]
     pub(crate) fn ev(&mut self) -> Result<Event<'a>, Error> {
-        if let Some((e, pos)) = self.pending.take() {
-            self.ev_pos = pos;
-            return Ok(e);
-        }
         self.ev_pos = self.base + self.rd.buffer_position();
         match self.rd.read_event() {
             Ok(Event::DocType(_)) => Err(self.syntax("DOCTYPE is not allowed")),
@@ -172,11 +178,6 @@ impl<'a> XmlReader<'a> {
             Err(e) => Err(Error::new(ErrorKind::Syntax, format!("malformed XML: {e}"))
                 .at(self.base + self.rd.error_position())),
         }
-    }
-
-    /// Puts an event back; the next `ev` returns it.
-    pub(crate) fn unread(&mut self, e: Event<'a>) {
-        self.pending = Some((e, self.ev_pos));
     }
 
     /// Checks the attributes are well-formed and records prefixes bound to the extensions
@@ -230,9 +231,10 @@ impl<'a> XmlReader<'a> {
 
     /// Consumes an end tag (whitespace and comments before it are fine).
     /// Consumes the end tag `</name>` (whitespace and comments before it are fine).
+    #[inline]
     pub(crate) fn expect_end(&mut self, name: &str) -> Result<(), Error> {
         match self.sig()? {
-            Event::End(e) if e.name().as_ref() == name.as_bytes() => Ok(()),
+            Event::End(e) if same(e.name().as_ref(), name.as_bytes()) => Ok(()),
             Event::Eof => {
                 Err(self.syntax(format!("unexpected end of document, expected </{name}>")))
             }
@@ -400,7 +402,7 @@ impl<'a> XmlReader<'a> {
                     }
                 }
                 Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
-                Event::End(e) if e.name().as_ref() == what => return Ok(acc),
+                Event::End(e) if same(e.name().as_ref(), what) => return Ok(acc),
                 Event::Comment(_) | Event::PI(_) => {}
                 Event::Eof => {
                     return Err(self.syntax(format!(
@@ -430,17 +432,22 @@ impl<'a> XmlReader<'a> {
 
     fn kind(&self, e: &BytesStart<'_>) -> Result<Kind, Error> {
         let name = e.name().into_inner();
-        Ok(match name {
-            b"string" => Kind::Str,
-            b"int" | b"i4" => Kind::Int,
-            b"double" => Kind::Double,
-            b"boolean" => Kind::Bool,
-            b"struct" => Kind::Struct,
-            b"array" => Kind::Array,
-            b"i8" => Kind::I8,
-            b"nil" => Kind::Nil,
-            b"dateTime.iso8601" => Kind::DateTime,
-            b"base64" => Kind::Base64,
+        let known = match name.len() {
+            2 if is(name, b"i4") => Some(Kind::Int),
+            2 if is(name, b"i8") => Some(Kind::I8),
+            3 if is(name, b"int") => Some(Kind::Int),
+            3 if is(name, b"nil") => Some(Kind::Nil),
+            5 if is(name, b"array") => Some(Kind::Array),
+            6 if is(name, b"string") => Some(Kind::Str),
+            6 if is(name, b"double") => Some(Kind::Double),
+            6 if is(name, b"struct") => Some(Kind::Struct),
+            6 if is(name, b"base64") => Some(Kind::Base64),
+            7 if is(name, b"boolean") => Some(Kind::Bool),
+            16 if is(name, b"dateTime.iso8601") => Some(Kind::DateTime),
+            _ => None,
+        };
+        Ok(match known {
+            Some(k) => k,
             _ => {
                 let local = name.iter().position(|&b| b == b':').and_then(|c| {
                     let prefix = &name[..c];
@@ -479,7 +486,7 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::GeneralRef(r) => self.acc_ref(&mut acc, &r)?,
                 Event::Comment(_) | Event::PI(_) => {}
-                Event::End(e) if e.name().as_ref() == b"value" => {
+                Event::End(e) if is(e.name().as_ref(), b"value") => {
                     // `<value>text</value>`: a string, whitespace kept.
                     self.complete();
                     return Ok(Tok::Str(self.acc_txt(acc)));
@@ -530,14 +537,13 @@ impl<'a> XmlReader<'a> {
                     return Ok(Tok::ArrayStart);
                 }
                 match self.sig()? {
-                    Event::Start(d) if d.name().as_ref() == b"data" => self.push(Frame::Array)?,
-                    Event::Empty(d) if d.name().as_ref() == b"data" => {
+                    Event::Start(d) if is(d.name().as_ref(), b"data") => self.push(Frame::Array)?,
+                    Event::Empty(d) if is(d.name().as_ref(), b"data") => {
                         self.push(Frame::Close(1))?
                     }
-                    e @ Event::End(_) => {
-                        // `<array></array>`: empty (the end tag is checked by `Close`).
-                        self.unread(e);
-                        self.push(Frame::Close(1))?;
+                    Event::End(a) if is(a.name().as_ref(), b"array") => {
+                        // `<array></array>`: empty; only `</value>` remains.
+                        self.push(Frame::Close(0))?;
                     }
                     e => {
                         return Err(self.structure(format!(
@@ -621,11 +627,11 @@ impl<'a> XmlReader<'a> {
     /// The value starting with event `e` (`<value>` or `<value/>`) at the top level.
     fn top_value(&mut self, e: Event<'a>) -> Result<Tok<'a>, Error> {
         match e {
-            Event::Start(v) if v.name().as_ref() == b"value" => {
+            Event::Start(v) if is(v.name().as_ref(), b"value") => {
                 self.value_start = self.ev_pos;
                 self.value_body()
             }
-            Event::Empty(v) if v.name().as_ref() == b"value" => {
+            Event::Empty(v) if is(v.name().as_ref(), b"value") => {
                 self.value_start = self.ev_pos;
                 Ok(Tok::Str(Txt::Borrowed("")))
             }
@@ -646,13 +652,13 @@ impl<'a> XmlReader<'a> {
                     let e = self.sig()?;
                     self.tok_pos = self.ev_pos;
                     match e {
-                        Event::Start(v) if v.name().as_ref() == b"value" => {
+                        Event::Start(v) if is(v.name().as_ref(), b"value") => {
                             return self.value_body()
                         }
-                        Event::Empty(v) if v.name().as_ref() == b"value" => {
+                        Event::Empty(v) if is(v.name().as_ref(), b"value") => {
                             return Ok(Tok::Str(Txt::Borrowed("")))
                         }
-                        Event::End(d) if d.name().as_ref() == b"data" => {
+                        Event::End(d) if is(d.name().as_ref(), b"data") => {
                             self.expect_end("array")?;
                             self.expect_end("value")?;
                             self.stack.pop();
@@ -691,13 +697,13 @@ impl<'a> XmlReader<'a> {
                     let e = self.sig()?;
                     self.tok_pos = self.ev_pos;
                     match e {
-                        Event::Start(m) if m.name().as_ref() == b"member" => {
+                        Event::Start(m) if is(m.name().as_ref(), b"member") => {
                             let name = match self.sig()? {
-                                Event::Start(n) if n.name().as_ref() == b"name" => {
+                                Event::Start(n) if is(n.name().as_ref(), b"name") => {
                                     let acc = self.content(b"name")?;
                                     self.acc_txt(acc)
                                 }
-                                Event::Empty(n) if n.name().as_ref() == b"name" => {
+                                Event::Empty(n) if is(n.name().as_ref(), b"name") => {
                                     Txt::Borrowed("")
                                 }
                                 e => {
@@ -712,7 +718,7 @@ impl<'a> XmlReader<'a> {
                             }
                             return Ok(Tok::Member(name));
                         }
-                        Event::End(e) if e.name().as_ref() == b"struct" => {
+                        Event::End(e) if is(e.name().as_ref(), b"struct") => {
                             self.expect_end("value")?;
                             self.stack.pop();
                             self.complete();
@@ -733,14 +739,14 @@ impl<'a> XmlReader<'a> {
                     let e = self.sig()?;
                     self.tok_pos = self.ev_pos;
                     match e {
-                        Event::Start(v) if v.name().as_ref() == b"value" => {
+                        Event::Start(v) if is(v.name().as_ref(), b"value") => {
                             return self.value_body()
                         }
-                        Event::Empty(v) if v.name().as_ref() == b"value" => {
+                        Event::Empty(v) if is(v.name().as_ref(), b"value") => {
                             self.complete();
                             return Ok(Tok::Str(Txt::Borrowed("")));
                         }
-                        Event::End(e) if e.name().as_ref() == b"member" => {
+                        Event::End(e) if is(e.name().as_ref(), b"member") => {
                             return Err(self.structure("struct member without a value"))
                         }
                         Event::Eof => {
