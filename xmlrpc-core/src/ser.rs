@@ -46,24 +46,6 @@ fn bad_char(c: u32) -> Error {
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::escape_into;
-
-    #[test]
-    fn escapes() {
-        let mut out = Vec::new();
-        escape_into("a&b<c>d]]>e\r\n\tf\u{FFFD}\u{EFFF}", &mut out).unwrap();
-        assert_eq!(
-            String::from_utf8(out).unwrap(),
-            "a&amp;b&lt;c&gt;d]]&gt;e&#13;\n\tf\u{FFFD}\u{EFFF}"
-        );
-        for bad in ["\u{0}", "x\u{1}", "\u{1f}", "\u{FFFE}", "abc\u{FFFF}"] {
-            assert!(escape_into(bad, &mut Vec::new()).is_err(), "{bad:?}");
-        }
-    }
-}
-
 /// The direct XML serializer. Each value is written as `<value>…</value>`.
 pub(crate) struct XmlSerializer<'o> {
     pub(crate) out: &'o mut Vec<u8>,
@@ -648,5 +630,23 @@ impl ser::Serializer for RawStr<'_> {
     key_serializer_common!(());
     fn serialize_str(self, v: &str) -> Result<(), Error> {
         escape_into(v, self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_into;
+
+    #[test]
+    fn escapes() {
+        let mut out = Vec::new();
+        escape_into("a&b<c>d]]>e\r\n\tf\u{FFFD}\u{EFFF}", &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a&amp;b&lt;c&gt;d]]&gt;e&#13;\n\tf\u{FFFD}\u{EFFF}"
+        );
+        for bad in ["\u{0}", "x\u{1}", "\u{1f}", "\u{FFFE}", "abc\u{FFFF}"] {
+            assert!(escape_into(bad, &mut Vec::new()).is_err(), "{bad:?}");
+        }
     }
 }
