@@ -643,6 +643,24 @@ fn duplicate_member_names_are_refused_or_one_wins() {
     }
 }
 
+/// A call that `read_call` accepted ("validating it whole") decodes; a duplicate member is
+/// refused up front or one of the two wins, never accepted first and refused later.
+#[test]
+fn duplicate_member_names_in_a_call_are_refused_up_front_or_one_wins() {
+    let body = b"<methodCall><methodName>m</methodName><params><param><value><struct><member><name>a</name><value>1</value></member><member><name>a</name><value>2</value></member></struct></value></param></params></methodCall>";
+    if let Ok(call) = read_call(body, &Limits::default()) {
+        let values = call
+            .params
+            .to_values()
+            .expect("read_call accepted the call, so its parameters decode");
+        let Value::Struct(m) = &values[0] else {
+            panic!("{values:?}")
+        };
+        assert_eq!(m.len(), 1);
+        assert!(m["a"] == s("1") || m["a"] == s("2"), "{m:?}");
+    }
+}
+
 #[test]
 fn struct_member_order_is_preserved() {
     let Value::Struct(m) = value(
