@@ -37,6 +37,12 @@ impl Reply {
 /// Sends `request` on a fresh connection and reads until the server closes it (the
 /// requests carry `Connection: close`). `None` when the server closed without answering.
 pub async fn exchange(addr: SocketAddr, request: &[u8]) -> Option<Reply> {
+    exchange_within(addr, request, NO_HANG).await
+}
+
+/// [`exchange`] with another bound, for documents that take long to parse on a loaded
+/// machine in a debug build.
+pub async fn exchange_within(addr: SocketAddr, request: &[u8], bound: Duration) -> Option<Reply> {
     let work = async {
         let mut stream = TcpStream::connect(addr).await.expect("connect");
         // The server may answer (413, 400) and close before the whole body is written.
@@ -45,9 +51,9 @@ pub async fn exchange(addr: SocketAddr, request: &[u8]) -> Option<Reply> {
         let _ = stream.read_to_end(&mut raw).await;
         raw
     };
-    let raw = tokio::time::timeout(NO_HANG, work)
+    let raw = tokio::time::timeout(bound, work)
         .await
-        .expect("the server answered or closed within 10 s");
+        .unwrap_or_else(|_| panic!("the server answered or closed within {bound:?}"));
     parse(&raw)
 }
 

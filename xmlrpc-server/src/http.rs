@@ -287,7 +287,11 @@ fn close_after(response: &mut Response<ResponseBody>) {
 
 /// The size of a request head as sent: request line and header lines.
 fn head_size(head: &http::request::Parts) -> usize {
-    let line = head.method.as_str().len() + head.uri.to_string().len() + 12;
+    let uri = &head.uri;
+    let target = uri.path_and_query().map_or(1, |pq| pq.as_str().len())
+        + uri.authority().map_or(0, |a| a.as_str().len())
+        + uri.scheme_str().map_or(0, |s| s.len() + 3);
+    let line = head.method.as_str().len() + target + 12;
     head.headers.iter().fold(line, |total, (name, value)| {
         total + name.as_str().len() + value.len() + 4
     })
