@@ -145,3 +145,28 @@ fn a_tiny_header_limit_is_refused() {
     assert!(matches!(built, Err(BuildError::InvalidConfig(_))));
     assert!(Server::builder().max_header_size(8192).build().is_ok());
 }
+
+#[tokio::test]
+async fn tower_layers_stack_in_front_of_the_endpoint() {
+    let seen = Seen::default();
+    // A layer of the host's own supplies the client address that hooks see.
+    let service = tower::ServiceBuilder::new()
+        .map_request(
+            |mut request: http::Request<http_body_util::Full<bytes::Bytes>>| {
+                request
+                    .extensions_mut()
+                    .insert(PeerAddr("198.51.100.1:1".parse().unwrap()));
+                request
+            },
+        )
+        .service(guarded(seen.clone()).tower_service());
+    let body = call_body("echo", &("layered",));
+    let request = http::Request::post("/")
+        .header("content-length", body.len())
+        .body(http_body_util::Full::new(bytes::Bytes::from(body)))
+        .unwrap();
+    let response = service.oneshot(request).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen[0].1, Some("198.51.100.1:1".parse().unwrap()));
+}
