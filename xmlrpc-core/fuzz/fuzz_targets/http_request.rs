@@ -58,6 +58,11 @@ fn statuses(out: &[u8]) -> Vec<u16> {
         let head = std::str::from_utf8(&rest[..end]).expect("an ASCII head");
         let status: u16 = head[9..12].parse().expect("a status code");
         found.push(status);
+        if (100..200).contains(&status) {
+            // An interim response (100 Continue) has no body.
+            rest = &rest[end + 4..];
+            continue;
+        }
         let length = head
             .lines()
             .find_map(|l| {
@@ -99,7 +104,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = serving.await;
         out
     });
-    for status in statuses(&out) {
+    for status in statuses(&out).into_iter().filter(|s| *s >= 200) {
         assert!(
             status < 500 || status == 501 || status == 505,
             "status {status}"
