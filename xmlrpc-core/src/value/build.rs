@@ -106,6 +106,10 @@ pub(crate) fn build<'de, S: Source<'de>>(src: &mut S) -> Result<Value, Error> {
                 continue;
             }
             Tok::End => match b.frames.pop() {
+                // The outermost array takes the staging vector itself: no copy.
+                Some(Frame::Array { start: 0 }) if b.frames.is_empty() => {
+                    Value::Array(std::mem::take(&mut b.elements))
+                }
                 Some(Frame::Array { start }) => Value::Array(b.elements.drain(start..).collect()),
                 Some(Frame::Struct { start }) => {
                     let mut m = Map::with_capacity(b.members.len() - start);
