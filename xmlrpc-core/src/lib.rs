@@ -22,8 +22,8 @@
 //!
 //! Reading rejects any DOCTYPE, caps nesting ([`Limits`]), validates every scalar, decodes
 //! declared non-UTF-8 encodings and reports errors with a path and a byte position.
-//! Duplicate struct member names are rejected when reading into a [`Value`] or a derived
-//! struct; a map target keeps the last one.
+//! A struct with a duplicate member name is refused by the reader itself, whatever the target
+//! (so [`read_call`] refuses it up front).
 //!
 //! ```
 //! use serde::{Deserialize, Serialize};

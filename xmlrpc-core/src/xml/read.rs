@@ -97,6 +97,14 @@ pub(crate) struct XmlReader<'a> {
     validate_only: bool,
     /// Prefixes bound to the extensions namespace (besides the literal `ex`).
     pub(crate) ext_prefixes: Vec<Box<[u8]>>,
+    /// Member names of the open structs, concatenated, with one span per member and one
+    /// mark (index into `member_spans`) per open struct: duplicates are refused as they come.
+    member_names: Vec<u8>,
+    member_spans: Vec<(usize, usize)>,
+    member_marks: Vec<usize>,
+    /// Hash sets of the member names of open structs past `LINEAR_MEMBERS` members, by mark
+    /// depth (a linear scan stays cheaper below that).
+    member_sets: Vec<(usize, std::collections::HashSet<Box<[u8]>>)>,
     /// Start of the last event read.
     ev_pos: u64,
     /// Start of the current token.
@@ -128,6 +136,10 @@ impl<'a> XmlReader<'a> {
             b64_tmp: Vec::new(),
             validate_only: false,
             ext_prefixes: Vec::new(),
+            member_names: Vec::new(),
+            member_spans: Vec::new(),
+            member_marks: Vec::new(),
+            member_sets: Vec::new(),
             ev_pos: base,
             tok_pos: base,
             value_start: base,
@@ -261,6 +273,70 @@ impl<'a> XmlReader<'a> {
         }
         self.stack.push(f);
         Ok(())
+    }
+
+    /// Records the name of a new member of the innermost struct; a name seen before in the
+    /// same struct is an error.
+    fn check_member(&mut self, name: &Txt<'a>) -> Result<(), Error> {
+        const LINEAR_MEMBERS: usize = 16;
+        let bytes: &[u8] = match name {
+            Txt::Borrowed(s) => s.as_bytes(),
+            Txt::Scratch => &self.scratch,
+            Txt::Owned(s) => s.as_bytes(),
+        };
+        let mark = self.member_marks.last().copied().unwrap_or(0);
+        let depth = self.member_marks.len();
+        let siblings = &self.member_spans[mark..];
+        let dup = if siblings.len() < LINEAR_MEMBERS {
+            let names = &self.member_names;
+            siblings.iter().any(|&(s, l)| same(&names[s..s + l], bytes))
+        } else {
+            if self.member_sets.last().is_none_or(|(d, _)| *d != depth) {
+                let names = &self.member_names;
+                let set = siblings
+                    .iter()
+                    .map(|&(s, l)| Box::<[u8]>::from(&names[s..s + l]))
+                    .collect();
+                self.member_sets.push((depth, set));
+            }
+            match self.member_sets.last_mut() {
+                Some((_, set)) => !set.insert(bytes.into()),
+                None => false,
+            }
+        };
+        if dup {
+            return Err(Error::new(
+                ErrorKind::Type,
+                format!(
+                    "duplicate struct member `{}`",
+                    String::from_utf8_lossy(bytes)
+                        .chars()
+                        .take(64)
+                        .collect::<String>()
+                ),
+            )
+            .at(self.tok_pos));
+        }
+        let start = self.member_names.len();
+        self.member_names.extend_from_slice(bytes);
+        self.member_spans.push((start, bytes.len()));
+        Ok(())
+    }
+
+    /// The innermost struct ended: forget its member names.
+    fn close_members(&mut self) {
+        let depth = self.member_marks.len();
+        if self.member_sets.last().is_some_and(|(d, _)| *d == depth) {
+            self.member_sets.pop();
+        }
+        if let Some(mark) = self.member_marks.pop() {
+            let names_start = self
+                .member_spans
+                .get(mark)
+                .map_or(self.member_names.len(), |s| s.0);
+            self.member_spans.truncate(mark);
+            self.member_names.truncate(names_start);
+        }
     }
 
     /// A value ended: a struct member now waits for `</member>`.
@@ -528,6 +604,7 @@ impl<'a> XmlReader<'a> {
                     self.push(Frame::Close(0))?;
                 } else {
                     self.push(Frame::Struct(StructState::ExpectMember))?;
+                    self.member_marks.push(self.member_spans.len());
                 }
                 return Ok(Tok::StructStart);
             }
@@ -713,6 +790,7 @@ impl<'a> XmlReader<'a> {
                                     )))
                                 }
                             };
+                            self.check_member(&name)?;
                             if let Some(Frame::Struct(s)) = self.stack.last_mut() {
                                 *s = StructState::ExpectValue;
                             }
@@ -720,6 +798,7 @@ impl<'a> XmlReader<'a> {
                         }
                         Event::End(e) if is(e.name().as_ref(), b"struct") => {
                             self.expect_end("value")?;
+                            self.close_members();
                             self.stack.pop();
                             self.complete();
                             return Ok(Tok::End);

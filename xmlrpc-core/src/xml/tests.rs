@@ -482,3 +482,40 @@ fn buffered_content_keeps_types() {
         assert_eq!(read_response::<U>(&out, &lim()).unwrap().unwrap(), u);
     }
 }
+
+#[test]
+fn duplicate_members_are_refused_up_front() {
+    let dup = "<value><struct><member><name>a</name><value>1</value></member><member><name>&#97;</name><value>2</value></member></struct></value>";
+    let e = read_call(call(&format!("<param>{dup}</param>")).as_bytes(), &lim()).unwrap_err();
+    assert!(e.to_string().contains("duplicate struct member `a`"), "{e}");
+    assert!(e.position().is_some());
+    let e =
+        read_response::<std::collections::HashMap<String, String>>(resp(dup).as_bytes(), &lim())
+            .unwrap_err();
+    assert!(e.to_string().contains("duplicate"), "{e}");
+    // Same names in different structs, nested or sibling, are fine.
+    let ok = "<value><struct><member><name>a</name><value><struct><member><name>a</name><value>1</value></member></struct></value></member><member><name>b</name><value><struct><member><name>a</name><value>2</value></member><member><name>b</name><value>3</value></member></struct></value></member></struct></value>";
+    assert!(val(ok).is_ok());
+    // Large structs go through a hash set.
+    let many: String = (0..100)
+        .map(|i| format!("<member><name>m{i}</name><value>{i}</value></member>"))
+        .collect();
+    assert_eq!(
+        val(&format!("<value><struct>{many}</struct></value>"))
+            .unwrap()
+            .as_struct()
+            .unwrap()
+            .len(),
+        100
+    );
+    let e = val(&format!(
+        "<value><struct>{many}<member><name>m7</name><value/></member></struct></value>"
+    ))
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("duplicate struct member `m7`"),
+        "{e}"
+    );
+    let nested = format!("<value><array><data><value><struct>{many}<member><name>x</name><value><struct>{many}</struct></value></member></struct></value><value><struct>{many}</struct></value></data></array></value>");
+    assert!(val(&nested).is_ok());
+}
