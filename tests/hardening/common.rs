@@ -138,7 +138,17 @@ pub struct ChildStats {
 impl ChildServer {
     /// Starts the child with interop-server options (`--max-workers 4` ...).
     pub fn spawn(options: &[&str]) -> ChildServer {
-        let mut child = Command::new(std::env::current_exe().expect("test binary path"))
+        Self::spawn_with(options, false)
+    }
+
+    /// Starts the child; with `reuseport` it binds its `--listen` address with
+    /// SO_REUSEPORT, so that several children can share one port.
+    pub fn spawn_with(options: &[&str], reuseport: bool) -> ChildServer {
+        let mut command = Command::new(std::env::current_exe().expect("test binary path"));
+        if reuseport {
+            command.env("HARDENING_CHILD_REUSEPORT", "1");
+        }
+        let mut child = command
             .args([
                 "--exact",
                 "common::child_server",
@@ -249,7 +259,12 @@ fn child_server() {
         .expect("runtime");
     runtime.block_on(async {
         let server = examples::interop::server(&options).expect("server");
-        let running = server.bind(&options.listen).await.expect("bind");
+        let running = if std::env::var_os("HARDENING_CHILD_REUSEPORT").is_some() {
+            server.bind_reuseport(&options.listen).await
+        } else {
+            server.bind(&options.listen).await
+        }
+        .expect("bind");
         println!("LISTENING {}", running.local_addr().expect("tcp address"));
         // Serve until the parent closes our standard input.
         tokio::task::spawn_blocking(|| {

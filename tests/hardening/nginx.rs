@@ -13,7 +13,9 @@ use std::{
 use tokio::net::TcpStream;
 use xmlrpc_server::{Overload, RunningServer, Server};
 
-use crate::common::{call, eventually, exchange, local, local_server, post, Reply, NO_HANG};
+use crate::common::{
+    call, eventually, exchange, local, local_server, post, ChildServer, Reply, NO_HANG,
+};
 
 /// The nginx binary, or `None` after a loud SKIP (a failure under `CI=true`).
 fn nginx_binary() -> Option<PathBuf> {
@@ -246,4 +248,52 @@ async fn two_servers_share_one_port_with_reuseport() {
         assert!(is_result(&reply, 0));
     }
     second.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_share_one_port_and_one_stops_gracefully() {
+    let port = free_port();
+    let listen = format!("127.0.0.1:{port}");
+    let options = ["--listen", listen.as_str(), "--max-workers", "4"];
+    let (first, second) = (
+        ChildServer::spawn_with(&options, true),
+        ChildServer::spawn_with(&options, true),
+    );
+    let addr = first.addr;
+    assert_eq!(second.addr, addr);
+    let mut sent = 0;
+    for _ in 0..64 {
+        assert!(is_result(&sleep_call(addr, 0).await, 0));
+        sent += 1;
+    }
+    // One process stops gracefully while calls keep coming: every admitted call is
+    // answered and the other process takes the rest. A connection still in the stopping
+    // process's accept queue when its listener closes is reset by the kernel before any
+    // admission (the call never ran), so a caller may retry it once.
+    let caller = tokio::spawn(async move {
+        let (mut answered, mut retried) = (0, 0);
+        for _ in 0..40 {
+            let mut reply = sleep_call(addr, 20).await;
+            if reply.is_none() {
+                retried += 1;
+                reply = sleep_call(addr, 20).await;
+            }
+            assert!(is_result(&reply, 20), "a call was lost: {reply:?}");
+            answered += 1;
+        }
+        (answered, retried)
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let one = tokio::task::spawn_blocking(move || first.finish())
+        .await
+        .unwrap();
+    let (answered, retried) = caller.await.expect("no call lost");
+    sent += answered;
+    let two = second.finish();
+    eprintln!(
+        "SO_REUSEPORT processes served {} and {} calls ({retried} reset before admission)",
+        one.completed, two.completed
+    );
+    assert!(one.completed > 0 && two.completed > 0, "{one:?} {two:?}");
+    assert_eq!(one.completed + two.completed, sent as u64);
 }
