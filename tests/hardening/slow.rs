@@ -236,3 +236,42 @@ impl KeepAlive for Vec<u8> {
         out
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_that_reset_mid_request_leave_nothing_behind() {
+    let running = local(Server::builder()).await;
+    let addr = running.local_addr().unwrap();
+    let body = call(
+        "interop.sleep",
+        "<param><value><int>300</int></value></param>",
+    );
+    let request = post(&body, "");
+    for round in 0..20 {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        // Half the requests reset mid-body, the others while their call runs.
+        let cut = if round % 2 == 0 {
+            request.len() - body.len() / 2
+        } else {
+            request.len()
+        };
+        stream.write_all(&request[..cut]).await.unwrap();
+        if round % 2 == 1 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        // Linger 0: closing sends a reset instead of a FIN.
+        stream.set_linger(Some(Duration::ZERO)).unwrap();
+        drop(stream);
+    }
+    keep_calling(addr, 3).await;
+    let handle = running.handle();
+    assert!(
+        eventually(|| {
+            let s = handle.stats();
+            s.connections_open == 0 && s.active == 0 && s.queued == 0
+        })
+        .await,
+        "{:?}",
+        handle.stats()
+    );
+    running.shutdown().await;
+}
