@@ -259,7 +259,7 @@ async fn clients_that_reset_mid_request_leave_nothing_behind() {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         // Linger 0: closing sends a reset instead of a FIN.
-        stream.set_linger(Some(Duration::ZERO)).unwrap();
+        stream.set_zero_linger().unwrap();
         drop(stream);
     }
     keep_calling(addr, 3).await;
