@@ -20,7 +20,6 @@ pub(crate) enum Txt<'de> {
 #[derive(Debug)]
 pub(crate) enum Bin<'de> {
     Borrowed(&'de [u8]),
-    Scratch,
     Owned(Vec<u8>),
 }
 
@@ -67,8 +66,6 @@ pub(crate) trait Source<'de> {
     fn next_tok(&mut self) -> Result<Tok<'de>, Error>;
     /// The text of `Txt::Scratch` tokens (valid until the next call of `next_tok`).
     fn scratch_str(&self) -> &str;
-    /// The bytes of `Bin::Scratch` tokens.
-    fn scratch_bytes(&self) -> &[u8];
     /// Byte position of the last token, for error messages.
     fn position(&self) -> Option<u64>;
 }
@@ -130,7 +127,6 @@ impl<'de, S: Source<'de>> De<'de, S> {
     fn visit_bin<V: Visitor<'de>>(&self, b: Bin<'de>, v: V) -> Result<V::Value, Error> {
         match b {
             Bin::Borrowed(s) => v.visit_borrowed_bytes(s),
-            Bin::Scratch => v.visit_bytes(self.src.scratch_bytes()),
             Bin::Owned(s) => v.visit_byte_buf(s),
         }
     }

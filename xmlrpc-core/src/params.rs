@@ -4,7 +4,7 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, Visitor};
 
 use crate::de::De;
 use crate::value::de::RefSource;
-use crate::xml::read::XmlReader;
+use crate::xml::tape::Tape;
 use crate::{Error, ErrorKind, Value};
 
 /// A decoded `methodCall`: the method name and its still-encoded parameters.
@@ -16,8 +16,9 @@ pub struct MethodCall<'a> {
     pub params: Params<'a>,
 }
 
-/// The parameters of a call: either spans of a validated XML document (decoded straight
-/// into typed values) or values already in memory (e.g. an entry of `system.multicall`).
+/// The parameters of a call: either the tokens recorded while an XML document was validated
+/// (decoded into typed values without parsing the XML again) or values already in memory
+/// (e.g. an entry of `system.multicall`).
 #[derive(Debug, Clone)]
 pub struct Params<'a> {
     inner: ParamsInner<'a>,
@@ -26,15 +27,11 @@ pub struct Params<'a> {
 #[derive(Debug, Clone)]
 enum ParamsInner<'a> {
     Xml {
-        /// The prepared (UTF-8) document.
+        /// The prepared (UTF-8) document, whose text the tape refers to.
         doc: Cow<'a, [u8]>,
         /// Offset of `doc[0]` in the original input.
         base: u64,
-        /// `<value>…</value>` of each `<param>`.
-        spans: Vec<(usize, usize)>,
-        /// Prefixes the document bound to the extensions namespace.
-        prefixes: Vec<Box<[u8]>>,
-        max_depth: usize,
+        tape: Tape,
     },
     Values(Cow<'a, [Value]>),
 }
@@ -47,28 +44,16 @@ impl<'a> Params<'a> {
         }
     }
 
-    pub(crate) fn from_xml(
-        doc: Cow<'a, [u8]>,
-        base: u64,
-        spans: Vec<(usize, usize)>,
-        prefixes: Vec<Box<[u8]>>,
-        max_depth: usize,
-    ) -> Self {
+    pub(crate) fn from_xml(doc: Cow<'a, [u8]>, base: u64, tape: Tape) -> Self {
         Params {
-            inner: ParamsInner::Xml {
-                doc,
-                base,
-                spans,
-                prefixes,
-                max_depth,
-            },
+            inner: ParamsInner::Xml { doc, base, tape },
         }
     }
 
     /// How many parameters the call has.
     pub fn len(&self) -> usize {
         match &self.inner {
-            ParamsInner::Xml { spans, .. } => spans.len(),
+            ParamsInner::Xml { tape, .. } => tape.len(),
             ParamsInner::Values(v) => v.len(),
         }
     }
@@ -91,19 +76,10 @@ impl<'a> Params<'a> {
     pub fn to_values(&self) -> Result<Vec<Value>, Error> {
         match &self.inner {
             ParamsInner::Values(v) => Ok(v.to_vec()),
-            ParamsInner::Xml {
-                doc,
-                base,
-                spans,
-                prefixes,
-                max_depth,
-            } => spans
-                .iter()
-                .enumerate()
-                .map(|(i, &(start, end))| {
-                    let mut rd = XmlReader::new(&doc[start..end], base + start as u64, *max_depth);
-                    rd.ext_prefixes.clone_from(prefixes);
-                    crate::value::build::build(&mut &mut rd).map_err(|e| e.for_param(i, None))
+            ParamsInner::Xml { doc, base, tape } => (0..tape.len())
+                .map(|i| {
+                    let mut src = tape.param(i, doc, *base);
+                    crate::value::build::build(&mut src).map_err(|e| e.for_param(i, None))
                 })
                 .collect(),
         }
@@ -119,20 +95,12 @@ impl<'a> Params<'a> {
         seed: S,
     ) -> Result<S::Value, Error> {
         match &self.inner {
-            ParamsInner::Xml {
-                doc,
-                base,
-                spans,
-                prefixes,
-                max_depth,
-            } => {
-                let (start, end) = spans[index];
-                let doc: &'p [u8] = doc;
-                let mut rd = XmlReader::new(&doc[start..end], base + start as u64, *max_depth);
-                rd.ext_prefixes.clone_from(prefixes);
-                let mut de = De::new(&mut rd);
-                let r = seed.deserialize(&mut de);
-                r.map_err(|e| e.at_if_unset(Some(base + start as u64)))
+            ParamsInner::Xml { doc, base, tape } => {
+                let src = tape.param(index, doc, *base);
+                let start = src.start();
+                let mut de = De::new(src);
+                seed.deserialize(&mut de)
+                    .map_err(|e| e.at_if_unset(Some(start)))
             }
             ParamsInner::Values(v) => {
                 let mut de = De::new(RefSource::new(&v[index]));

@@ -6,6 +6,12 @@
 //! Run: `cargo bench -p xmlrpc-server --bench load` (env `BENCH_SECS`, default 5 s per
 //! measurement; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers; `BENCH_ONLY=add` runs
 //! one workload; `BENCH_CODEC_CEILING=1` adds hyper answering through the codec alone).
+//!
+//! The load comes from `wrk` (Debian package `wrk`) when it is installed: every server, ours
+//! and the peers alike, runs on CPU 0 and wrk on CPU 1, so that the generator's own cost does
+//! not decide the comparison (`BENCH_GENERATOR=builtin` forces the in-process generator,
+//! which shares both CPUs with the servers). `BENCH_SERVER_THREADS` sets the worker threads
+//! of the in-process servers (default 1 when pinned, 2 otherwise).
 
 use std::{
     convert::Infallible,
@@ -229,6 +235,118 @@ async fn read_response(stream: &mut TcpStream, buf: &mut Vec<u8>) -> Answer {
     Answer::Ok { keep_alive }
 }
 
+/// The wrk script: POSTs the body file named by `BENCH_BODY` to `/RPC2`.
+const WRK_SCRIPT: &str = r#"
+wrk.method = "POST"
+wrk.path = "/RPC2"
+wrk.headers["Content-Type"] = "text/xml"
+local f = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
+wrk.body = f:read("*a")
+f:close()
+"#;
+
+/// Whether wrk is there to generate the load (and not overridden by `BENCH_GENERATOR`).
+fn wrk_available() -> bool {
+    if std::env::var("BENCH_GENERATOR").is_ok_and(|g| g == "builtin") {
+        return false;
+    }
+    std::process::Command::new("wrk")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
+}
+
+/// Runs wrk on CPU 1 against `addr` for `secs`, posting `body` over `connections`.
+fn drive_wrk(addr: SocketAddr, body: &[u8], connections: usize, secs: f64) -> Result {
+    let dir = std::env::temp_dir();
+    let script = dir.join(format!("xmlrpc_bench_{}.lua", std::process::id()));
+    let body_file = dir.join(format!("xmlrpc_bench_{}.xml", std::process::id()));
+    std::fs::write(&script, WRK_SCRIPT).unwrap();
+    std::fs::write(&body_file, body).unwrap();
+    let output = std::process::Command::new("taskset")
+        .args(["-c", "1", "wrk", "-t1", "--latency"])
+        .arg(format!("-c{connections}"))
+        .arg(format!("-d{}s", secs.ceil().max(1.0)))
+        .arg("-s")
+        .arg(&script)
+        .arg(format!("http://{addr}/RPC2"))
+        .env("BENCH_BODY", &body_file)
+        .output()
+        .expect("wrk runs");
+    let _ = std::fs::remove_file(&script);
+    let _ = std::fs::remove_file(&body_file);
+    parse_wrk(&String::from_utf8_lossy(&output.stdout))
+}
+
+/// Reads requests, duration, the 50th and 99th percentiles and the errors off wrk's report.
+fn parse_wrk(report: &str) -> Result {
+    let duration = |text: &str| {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| c.is_ascii_alphabetic())
+            .unwrap_or(text.len());
+        let number: f64 = text[..split].parse().unwrap_or(0.0);
+        let scale = match &text[split..] {
+            "us" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            _ => 0.0,
+        };
+        Duration::from_secs_f64(number * scale)
+    };
+    let mut result = Result {
+        requests: 0,
+        errors: 0,
+        seconds: 1.0,
+        p50: Duration::ZERO,
+        p99: Duration::ZERO,
+    };
+    for line in report.lines().map(str::trim) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        match words.as_slice() {
+            ["50%", d] => result.p50 = duration(d),
+            ["99%", d] => result.p99 = duration(d),
+            [n, "requests", "in", d, ..] => {
+                result.requests = n.parse().unwrap_or(0);
+                result.seconds = duration(d.trim_end_matches(',')).as_secs_f64().max(1e-9);
+            }
+            ["Non-2xx", "or", "3xx", "responses:", n] => {
+                result.errors += n.parse::<u64>().unwrap_or(0)
+            }
+            ["Socket", "errors:", rest @ ..] => {
+                result.errors += rest
+                    .iter()
+                    .filter_map(|w| w.trim_end_matches(',').parse::<u64>().ok())
+                    .sum::<u64>()
+            }
+            _ => {}
+        }
+    }
+    result
+}
+
+/// With wrk on CPU 1, the whole benchmark (servers and peers, which inherit it) moves to
+/// CPU 0 by running itself again under `taskset`; returns whether it did so.
+fn rerun_pinned() -> bool {
+    if std::env::var_os("BENCH_PINNED").is_some() {
+        return false;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let status = std::process::Command::new("taskset")
+        .args(["-c", "0"])
+        .arg(exe)
+        .args(std::env::args_os().skip(1))
+        .env("BENCH_PINNED", "1")
+        .status();
+    match status {
+        Ok(status) => std::process::exit(status.code().unwrap_or(1)),
+        Err(_) => false,
+    }
+}
+
 fn post(body: &[u8]) -> Vec<u8> {
     let mut req = format!(
         "POST /RPC2 HTTP/1.1\r\nHost: bench\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n",
@@ -323,14 +441,49 @@ fn start_abyss() -> Option<(std::process::Child, SocketAddr)> {
     None
 }
 
+/// `BENCH_SERVE=<workload>`: serves ours and bare hyper (for that workload) for `secs`, to
+/// drive and profile them from outside.
+fn serve_for_profiling(
+    rt: &tokio::runtime::Runtime,
+    loads: &[Workload],
+    only: &str,
+    ours: SocketAddr,
+    secs: f64,
+) {
+    let load = loads
+        .iter()
+        .find(|l| l.name.starts_with(only))
+        .expect("BENCH_SERVE names a workload");
+    let bare = rt.block_on(bare_hyper(Bytes::from(load.response_body.clone())));
+    let body = std::env::temp_dir().join("xmlrpc_bench_request.xml");
+    std::fs::write(&body, &load.request_body).unwrap();
+    println!(
+        "ours http://{ours}/RPC2, bare hyper http://{bare}/RPC2, request body in {} ({secs} s)",
+        body.display()
+    );
+    std::thread::sleep(Duration::from_secs_f64(secs));
+}
+
 fn main() {
     let secs: f64 = std::env::var("BENCH_SECS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5.0);
+    let two_cpus = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    let use_wrk = wrk_available() && two_cpus;
+    if use_wrk {
+        rerun_pinned();
+        println!("(load from wrk on CPU 1; every server on CPU 0)");
+    } else {
+        println!("(load from the in-process generator, sharing the CPUs with the servers)");
+    }
+    let server_threads = std::env::var("BENCH_SERVER_THREADS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(if use_wrk { 1 } else { 2 });
     // Server and load generator run on separate runtimes, as separate processes would.
     let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
+        .worker_threads(server_threads)
         .enable_all()
         .build()
         .unwrap();
@@ -358,6 +511,10 @@ fn main() {
     let loads = workloads(&server, &server_rt);
     let ours = server_rt.block_on(async { server.bind("127.0.0.1:0").await.unwrap() });
     let ours_addr = ours.local_addr().unwrap();
+    if let Ok(only) = std::env::var("BENCH_SERVE") {
+        serve_for_profiling(&server_rt, &loads, &only, ours_addr, secs);
+        return;
+    }
     let python = start_python();
     if python.is_none() {
         println!("(python xmlrpc_extended peer not available: `pip install xmlrpc_extended`)");
@@ -424,7 +581,11 @@ fn main() {
             let mut ceiling = None;
             let mut ours = None;
             for (name, addr) in targets {
-                let r = client_rt.block_on(drive(addr, request.clone(), n, secs));
+                let r = if use_wrk {
+                    drive_wrk(addr, &load.request_body, n, secs)
+                } else {
+                    client_rt.block_on(drive(addr, request.clone(), n, secs))
+                };
                 let rate = r.requests as f64 / r.seconds;
                 let share = match ceiling {
                     None => {

@@ -86,7 +86,6 @@ pub(crate) fn build<'de, S: Source<'de>>(src: &mut S) -> Result<Value, Error> {
             Tok::DateTime(d) => Value::DateTime(d),
             Tok::Base64(Bin::Owned(v)) => Value::Base64(v),
             Tok::Base64(Bin::Borrowed(v)) => Value::Base64(v.to_vec()),
-            Tok::Base64(Bin::Scratch) => Value::Base64(src.scratch_bytes().to_vec()),
             Tok::Nil => Value::Nil,
             Tok::ArrayStart => {
                 b.frames.push(Frame::Array {

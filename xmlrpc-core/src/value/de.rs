@@ -210,9 +210,6 @@ impl<'a> Source<'a> for RefSource<'a> {
     fn scratch_str(&self) -> &str {
         ""
     }
-    fn scratch_bytes(&self) -> &[u8] {
-        &[]
-    }
     fn position(&self) -> Option<u64> {
         None
     }
@@ -287,9 +284,6 @@ impl<'de> Source<'de> for OwnedSource {
     }
     fn scratch_str(&self) -> &str {
         ""
-    }
-    fn scratch_bytes(&self) -> &[u8] {
-        &[]
     }
     fn position(&self) -> Option<u64> {
         None

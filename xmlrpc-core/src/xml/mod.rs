@@ -11,10 +11,12 @@ use crate::{EncodeOptions, Error, ErrorKind, Fault, Limits, MethodCall, Value};
 
 pub(crate) mod input;
 pub(crate) mod read;
+pub(crate) mod tape;
 #[cfg(test)]
 mod tests;
 
 use read::{describe, XmlReader};
+use tape::Tape;
 
 /// The namespace declaration written on the root element when `ex:` elements are used.
 const NS_DECL: &[u8] = b" xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\"";
@@ -454,9 +456,8 @@ fn expect_start<'a>(rd: &mut XmlReader<'a>, e: Event<'a>, name: &[u8]) -> Result
 /// Reads a `methodCall` document, validating it whole; parameters stay encoded.
 pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, Error> {
     let prepared = input::prepare(body)?;
-    let (name, spans, prefixes) = {
+    let (name, tape) = {
         let mut rd = XmlReader::new(&prepared.doc, prepared.base, limits.max_depth);
-        rd.set_validate_only(true);
         let root = rd.root()?;
         if !expect_start(&mut rd, root, b"methodCall")? {
             return Err(
@@ -485,7 +486,7 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
                 Error::new(ErrorKind::Structure, "empty <methodName>").at(rd.last_event_pos())
             );
         };
-        let mut spans = Vec::new();
+        let mut tape = Tape::default();
         match rd.sig()? {
             Event::End(e) if e.name().as_ref() == b"methodCall" => {}
             e => {
@@ -502,17 +503,14 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
                                     )
                                     .at(pos));
                                 }
-                                if spans.len() >= limits.max_params {
+                                if tape.len() >= limits.max_params {
                                     return Err(Error::new(
                                         ErrorKind::Limit,
                                         format!("more than {} parameters", limits.max_params),
                                     )
                                     .at(pos));
                                 }
-                                rd.skip_value()?;
-                                let start = (rd.value_start - prepared.base) as usize;
-                                let end = (rd.offset() - prepared.base) as usize;
-                                spans.push((start, end));
+                                tape.record_param(&mut rd, &prepared.doc, prepared.base)?;
                                 rd.expect_end("param")?;
                             }
                         }
@@ -522,17 +520,11 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
             }
         }
         rd.epilog()?;
-        (name, spans, std::mem::take(&mut rd.ext_prefixes))
+        (name, tape)
     };
     Ok(MethodCall {
         name,
-        params: Params::from_xml(
-            prepared.doc,
-            prepared.base,
-            spans,
-            prefixes,
-            limits.max_depth,
-        ),
+        params: Params::from_xml(prepared.doc, prepared.base, tape),
     })
 }
 

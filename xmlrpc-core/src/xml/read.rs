@@ -66,7 +66,7 @@ fn same(a: &[u8], b: &[u8]) -> bool {
 
 /// `bytes` must come from the prepared (UTF-8 validated) document at ASCII delimiters.
 #[inline]
-fn as_str(bytes: &[u8]) -> &str {
+pub(crate) fn as_str(bytes: &[u8]) -> &str {
     debug_assert!(std::str::from_utf8(bytes).is_ok());
     // SAFETY: the whole document was validated as UTF-8 by `input::prepare`, and quick-xml
     // splits text only at ASCII delimiters (`<`, `>`, `&`, `;`, `]]>`), which are never inside
@@ -90,13 +90,10 @@ pub(crate) struct XmlReader<'a> {
     stack: Vec<Frame>,
     max_depth: usize,
     scratch: Vec<u8>,
-    bin: Vec<u8>,
     /// Scratch for base64 text with whitespace removed.
     b64_tmp: Vec<u8>,
-    /// Validation only: base64 goes to a reused buffer, nothing is handed out.
-    validate_only: bool,
     /// Prefixes bound to the extensions namespace (besides the literal `ex`).
-    pub(crate) ext_prefixes: Vec<Box<[u8]>>,
+    ext_prefixes: Vec<Box<[u8]>>,
     /// Member names of the open structs, concatenated, with one span per member and one
     /// mark (index into `member_spans`) per open struct: duplicates are refused as they come.
     member_names: Vec<u8>,
@@ -109,8 +106,6 @@ pub(crate) struct XmlReader<'a> {
     ev_pos: u64,
     /// Start of the current token.
     tok_pos: u64,
-    /// Start of the last top-level `<value>`.
-    pub(crate) value_start: u64,
 }
 
 impl<'a> XmlReader<'a> {
@@ -132,9 +127,7 @@ impl<'a> XmlReader<'a> {
             stack: Vec::new(),
             max_depth,
             scratch: Vec::new(),
-            bin: Vec::new(),
             b64_tmp: Vec::new(),
-            validate_only: false,
             ext_prefixes: Vec::new(),
             member_names: Vec::new(),
             member_spans: Vec::new(),
@@ -142,22 +135,12 @@ impl<'a> XmlReader<'a> {
             member_sets: Vec::new(),
             ev_pos: base,
             tok_pos: base,
-            value_start: base,
         }
-    }
-
-    pub(crate) fn set_validate_only(&mut self, on: bool) {
-        self.validate_only = on;
     }
 
     /// Whether no value is partially read.
     pub(crate) fn at_top(&self) -> bool {
         self.stack.is_empty()
-    }
-
-    /// The position after the last event read.
-    pub(crate) fn offset(&self) -> u64 {
-        self.base + self.rd.buffer_position()
     }
 
     pub(crate) fn last_event_pos(&self) -> u64 {
@@ -684,18 +667,11 @@ impl<'a> XmlReader<'a> {
             }
             Kind::Base64 => {
                 let mut tmp = std::mem::take(&mut self.b64_tmp);
-                let tok = if self.validate_only {
-                    let mut bin = std::mem::take(&mut self.bin);
-                    let r = crate::b64::decode(self.acc_bytes(&acc), &mut bin, &mut tmp);
-                    self.bin = bin;
-                    r.map(|()| Tok::Base64(Bin::Scratch))
-                } else {
-                    let mut out = Vec::new();
-                    crate::b64::decode(self.acc_bytes(&acc), &mut out, &mut tmp)
-                        .map(|()| Tok::Base64(Bin::Owned(out)))
-                };
+                let mut out = Vec::new();
+                let r = crate::b64::decode(self.acc_bytes(&acc), &mut out, &mut tmp);
                 self.b64_tmp = tmp;
-                tok?
+                r?;
+                Tok::Base64(Bin::Owned(out))
             }
             Kind::Struct | Kind::Array | Kind::Nil => unreachable_tok(),
         })
@@ -704,14 +680,8 @@ impl<'a> XmlReader<'a> {
     /// The value starting with event `e` (`<value>` or `<value/>`) at the top level.
     fn top_value(&mut self, e: Event<'a>) -> Result<Tok<'a>, Error> {
         match e {
-            Event::Start(v) if is(v.name().as_ref(), b"value") => {
-                self.value_start = self.ev_pos;
-                self.value_body()
-            }
-            Event::Empty(v) if is(v.name().as_ref(), b"value") => {
-                self.value_start = self.ev_pos;
-                Ok(Tok::Str(Txt::Borrowed("")))
-            }
+            Event::Start(v) if is(v.name().as_ref(), b"value") => self.value_body(),
+            Event::Empty(v) if is(v.name().as_ref(), b"value") => Ok(Tok::Str(Txt::Borrowed(""))),
             Event::Eof => Err(self.syntax("unexpected end of document, expected <value>")),
             e => Err(self.structure(format!("expected <value>, found {}", describe(&e)))),
         }
@@ -843,15 +813,6 @@ impl<'a> XmlReader<'a> {
         }
     }
 
-    /// Reads (and validates) one complete value, keeping nothing.
-    pub(crate) fn skip_value(&mut self) -> Result<(), Error> {
-        self.next_token()?;
-        while !self.stack.is_empty() {
-            self.next_token()?;
-        }
-        Ok(())
-    }
-
     /// Reads the prolog up to the root element's start tag.
     pub(crate) fn root(&mut self) -> Result<Event<'a>, Error> {
         loop {
@@ -937,9 +898,6 @@ impl<'a> Source<'a> for &mut XmlReader<'a> {
     }
     fn scratch_str(&self) -> &str {
         as_str(&self.scratch)
-    }
-    fn scratch_bytes(&self) -> &[u8] {
-        &self.bin
     }
     fn position(&self) -> Option<u64> {
         Some(self.tok_pos)
