@@ -4,7 +4,8 @@
 //! `ThreadPoolXMLRPCServer` and xmlrpc-c's Abyss server (`benches/abyss_peer.c`).
 //!
 //! Run: `cargo bench -p xmlrpc-server --bench load` (env `BENCH_SECS`, default 5 s per
-//! measurement; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers; `BENCH_ONLY=add` runs
+//! measurement; `BENCH_ROUNDS`, default 3, the targets taking turns and each reporting its
+//! median round; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers; `BENCH_ONLY=add` runs
 //! one workload; `BENCH_CODEC_CEILING=1` adds hyper answering through the codec alone).
 //!
 //! The load comes from `wrk` (Debian package `wrk`) when it is installed: every server, ours
@@ -126,6 +127,12 @@ struct Result {
     seconds: f64,
     p50: Duration,
     p99: Duration,
+}
+
+impl Result {
+    fn rate(&self) -> f64 {
+        self.requests as f64 / self.seconds
+    }
 }
 
 /// Drives `connections` keep-alive connections for `secs`, each sending `request` in a loop.
@@ -469,7 +476,9 @@ fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(5.0);
-    let two_cpus = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    // Once pinned, this process sees one CPU; wrk has the other.
+    let two_cpus = std::env::var_os("BENCH_PINNED").is_some()
+        || std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
     let use_wrk = wrk_available() && two_cpus;
     if use_wrk {
         rerun_pinned();
@@ -477,6 +486,11 @@ fn main() {
     } else {
         println!("(load from the in-process generator, sharing the CPUs with the servers)");
     }
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let server_threads = std::env::var("BENCH_SERVER_THREADS")
         .ok()
         .and_then(|s| s.parse().ok())
@@ -580,13 +594,22 @@ fn main() {
             }
             let mut ceiling = None;
             let mut ours = None;
-            for (name, addr) in targets {
-                let r = if use_wrk {
-                    drive_wrk(addr, &load.request_body, n, secs)
-                } else {
-                    client_rt.block_on(drive(addr, request.clone(), n, secs))
-                };
-                let rate = r.requests as f64 / r.seconds;
+            // The targets take turns, round after round, so that a slow spell of the
+            // machine hits them alike; each reports its median round.
+            let mut runs: Vec<Vec<Result>> = targets.iter().map(|_| Vec::new()).collect();
+            for _ in 0..rounds {
+                for ((_, addr), runs) in targets.iter().zip(&mut runs) {
+                    runs.push(if use_wrk {
+                        drive_wrk(*addr, &load.request_body, n, secs)
+                    } else {
+                        client_rt.block_on(drive(*addr, request.clone(), n, secs))
+                    });
+                }
+            }
+            for ((name, _), mut runs) in targets.into_iter().zip(runs) {
+                runs.sort_by(|a, b| a.rate().total_cmp(&b.rate()));
+                let r = runs.swap_remove(runs.len() / 2);
+                let rate = r.rate();
                 let share = match ceiling {
                     None => {
                         ceiling = Some(rate);

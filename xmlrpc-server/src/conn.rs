@@ -82,6 +82,7 @@ pub(crate) async fn serve<IO>(
         .serve_connection(io, service);
     tokio::pin!(conn);
     tokio::select! {
+        biased;
         result = conn.as_mut() => {
             if let Err(e) = result {
                 tracing::debug!("connection ended: {e}");
@@ -193,22 +194,27 @@ impl<IO> TimedIo<IO> {
     }
 
     /// Called whenever the IO would wait: arms the timer for the current deadline and
-    /// reports `TimedOut` once it has passed.
+    /// reports `TimedOut` once it has passed. The timer is moved only when the deadline comes
+    /// earlier than armed; a later deadline (every request moves the idle deadline) is
+    /// picked up when the timer fires, so a busy connection does not touch the timer wheel
+    /// on every request.
     fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
         loop {
             let Some(deadline) = self.state.deadline() else {
                 return Poll::Pending;
             };
             match &mut self.timer {
-                Some((armed, sleep)) if *armed == deadline => {
+                Some((armed, sleep)) if *armed <= deadline => {
                     ready!(sleep.as_mut().poll(cx));
-                    // The deadline may have moved while the timer ran; look again.
-                    if self.state.deadline() == Some(deadline) {
+                    if Instant::now() >= deadline {
                         return Poll::Ready(io::Error::new(
                             io::ErrorKind::TimedOut,
                             "connection timed out (header read or idle)",
                         ));
                     }
+                    // The deadline moved on while the timer ran: follow it.
+                    *armed = deadline;
+                    sleep.as_mut().reset(deadline);
                 }
                 Some((armed, sleep)) => {
                     *armed = deadline;

@@ -2,6 +2,7 @@
 //! gzip both ways, admission, and the XML-RPC answer.
 
 use std::{
+    future::Future,
     io::{Read, Write},
     time::Instant,
 };
@@ -45,6 +46,10 @@ where
         status = Empty,
         micros = Empty,
     );
+    if span.is_disabled() {
+        // Nobody listens: skip the instrumentation and the clock reads.
+        return handle_inner(inner, req, check_path).await;
+    }
     let started = Instant::now();
     let reply = handle_inner(inner, req, check_path)
         .instrument(span.clone())
@@ -118,11 +123,7 @@ where
         Err(status) => return Reply::Response(refuse(status)),
     };
 
-    let read = tokio::time::timeout(
-        config.body_read_timeout,
-        read_body(body, config.max_request_size),
-    );
-    let mut bytes = match read.await {
+    let mut bytes = match read_within(body, config).await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(BodyError::TooLarge)) => {
             return Reply::Response(refuse(StatusCode::PAYLOAD_TOO_LARGE))
@@ -392,6 +393,24 @@ pub(crate) fn accepts_gzip(headers: &HeaderMap) -> bool {
 enum BodyError {
     TooLarge,
     Broken(String),
+}
+
+/// Collects the body within the body-read timeout. A body that has already arrived (the
+/// common case for small calls) is taken without arming a timer.
+async fn read_within<B>(
+    body: B,
+    config: &crate::config::Config,
+) -> Result<Result<Bytes, BodyError>, tokio::time::error::Elapsed>
+where
+    B: Body,
+    B::Error: std::fmt::Display,
+{
+    let mut read = std::pin::pin!(read_body(body, config.max_request_size));
+    let first = std::future::poll_fn(|cx| std::task::Poll::Ready(read.as_mut().poll(cx))).await;
+    if let std::task::Poll::Ready(done) = first {
+        return Ok(done);
+    }
+    tokio::time::timeout(config.body_read_timeout, read).await
 }
 
 /// Collects the body, refusing it as soon as it passes `limit` bytes.

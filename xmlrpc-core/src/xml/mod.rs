@@ -486,7 +486,7 @@ pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, 
                 Error::new(ErrorKind::Structure, "empty <methodName>").at(rd.last_event_pos())
             );
         };
-        let mut tape = Tape::default();
+        let mut tape = Tape::for_document(prepared.doc.len());
         match rd.sig()? {
             Event::End(e) if e.name().as_ref() == b"methodCall" => {}
             e => {

@@ -61,6 +61,15 @@ fn small(n: usize) -> Result<u32, Error> {
 }
 
 impl Tape {
+    /// A tape for a document of `doc_len` bytes: an XML-RPC token takes at least ~20 bytes
+    /// of XML, so this rarely grows and never reserves more than the document's size.
+    pub(crate) fn for_document(doc_len: usize) -> Self {
+        Tape {
+            recs: Vec::with_capacity(doc_len / 24),
+            ..Tape::default()
+        }
+    }
+
     /// How many parameters are recorded.
     pub(crate) fn len(&self) -> usize {
         self.starts.len()
