@@ -430,8 +430,10 @@ fn start_abyss() -> Option<(std::process::Child, SocketAddr)> {
         .and_then(|l| l.local_addr())
         .ok()?
         .port();
+    // Abyss reports every connection a client closes on stderr.
     let mut child = std::process::Command::new(&binary)
         .arg(port.to_string())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
