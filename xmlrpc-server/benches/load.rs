@@ -430,9 +430,10 @@ fn start_abyss() -> Option<(std::process::Child, SocketAddr)> {
         .and_then(|l| l.local_addr())
         .ok()?
         .port();
-    // Abyss reports every connection a client closes on stderr.
+    // Abyss reports every connection a client closes.
     let mut child = std::process::Command::new(&binary)
         .arg(port.to_string())
+        .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .ok()?;
