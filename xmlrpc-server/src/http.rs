@@ -123,7 +123,7 @@ where
         Err(status) => return Reply::Response(refuse(status)),
     };
 
-    let mut bytes = match read_within(body, config).await {
+    let mut bytes = match read_within(body, length, config).await {
         Ok(Ok(bytes)) => bytes,
         Ok(Err(BodyError::TooLarge)) => {
             return Reply::Response(refuse(StatusCode::PAYLOAD_TOO_LARGE))
@@ -399,13 +399,16 @@ enum BodyError {
 /// common case for small calls) is taken without arming a timer.
 async fn read_within<B>(
     body: B,
+    length: Option<u64>,
     config: &crate::config::Config,
 ) -> Result<Result<Bytes, BodyError>, tokio::time::error::Elapsed>
 where
     B: Body,
     B::Error: std::fmt::Display,
 {
-    let mut read = std::pin::pin!(read_body(body, config.max_request_size));
+    // A declared length (already checked against the cap) sizes the buffer once.
+    let expected = length.map_or(0, |n| n as usize);
+    let mut read = std::pin::pin!(read_body(body, config.max_request_size, expected));
     let first = std::future::poll_fn(|cx| std::task::Poll::Ready(read.as_mut().poll(cx))).await;
     if let std::task::Poll::Ready(done) = first {
         return Ok(done);
@@ -413,8 +416,9 @@ where
     tokio::time::timeout(config.body_read_timeout, read).await
 }
 
-/// Collects the body, refusing it as soon as it passes `limit` bytes.
-async fn read_body<B>(body: B, limit: usize) -> Result<Bytes, BodyError>
+/// Collects the body, refusing it as soon as it passes `limit` bytes; `expected` is the
+/// declared length, if any.
+async fn read_body<B>(body: B, limit: usize, expected: usize) -> Result<Bytes, BodyError>
 where
     B: Body,
     B::Error: std::fmt::Display,
@@ -437,6 +441,7 @@ where
             None if rest.is_empty() => first = Some(data.copy_to_bytes(data.remaining())),
             _ => {
                 if let Some(bytes) = first.take() {
+                    rest.reserve(expected.min(limit).max(bytes.len() + data.remaining()));
                     rest.extend_from_slice(&bytes);
                 }
                 while data.has_remaining() {

@@ -337,7 +337,12 @@ impl<'a> XmlReader<'a> {
         if piece.is_empty() {
             return;
         }
-        let has_cr = memchr::memchr(b'\r', piece).is_some();
+        // Scalars are short: a plain loop beats setting up a vector search.
+        let has_cr = if piece.len() < 32 {
+            piece.contains(&b'\r')
+        } else {
+            memchr::memchr(b'\r', piece).is_some()
+        };
         if !has_cr {
             match *acc {
                 Acc::Empty => *acc = Acc::Borrowed(piece),
