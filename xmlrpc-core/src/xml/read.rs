@@ -83,7 +83,7 @@ fn name_of(e: &[u8]) -> String {
     s.chars().take(64).collect()
 }
 
-/// Reads XML-RPC tokens from a prepared document (or a span of one).
+/// Reads XML-RPC tokens from a prepared document.
 pub(crate) struct XmlReader<'a> {
     rd: Reader<&'a [u8]>,
     base: u64,

@@ -61,8 +61,9 @@ fn small(n: usize) -> Result<u32, Error> {
 }
 
 impl Tape {
-    /// A tape for a document of `doc_len` bytes: an XML-RPC token takes at least ~20 bytes
-    /// of XML, so this rarely grows and never reserves more than the document's size.
+    /// A tape for a document of `doc_len` bytes. A typical token takes 20 to 30 bytes of XML
+    /// (`<value><int>7</int></value>`), so this reserves about the document's size and
+    /// rarely grows.
     pub(crate) fn for_document(doc_len: usize) -> Self {
         Tape {
             recs: Vec::with_capacity(doc_len / 24),
@@ -211,7 +212,14 @@ impl<'p> Source<'p> for Replay<'p> {
 
 #[cfg(test)]
 mod tests {
+    use super::Rec;
     use crate::{read_call, Limits, Value};
+
+    #[test]
+    fn a_token_takes_24_bytes() {
+        // The sizing of `Tape::for_document` and the module's memory bound rely on it.
+        assert_eq!(std::mem::size_of::<Rec>(), 24);
+    }
 
     const DOC: &str = "<?xml version=\"1.0\"?><methodCall><methodName>m</methodName><params>\
         <param><value><struct><member><name>a&amp;b</name><value>x\r\ny</value></member>\
