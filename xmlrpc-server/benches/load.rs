@@ -8,6 +8,11 @@
 //! median round; `BENCH_PYTHON=0` / `BENCH_XMLRPC_C=0` skip the peers; `BENCH_ONLY=add` runs
 //! one workload; `BENCH_CODEC_CEILING=1` adds hyper answering through the codec alone).
 //!
+//! The capacity workloads run against a server built with the default settings: 64
+//! connections calling an async method that sleeps 10 ms (ideal 6,400 req/s), 64 connections
+//! calling a blocking method that sleeps 10 ms (ideal: 100 req/s per blocking thread), and one
+//! connection sending a 100-entry multicall of the async sleep (ideal: about 10 ms each).
+//!
 //! The load comes from `wrk` (Debian package `wrk`) when it is installed: every server, ours
 //! and the peers alike, runs on CPU 0 and wrk on CPU 1, so that the generator's own cost does
 //! not decide the comparison (`BENCH_GENERATOR=builtin` forces the in-process generator,
@@ -80,6 +85,123 @@ fn workloads(server: &Server, rt: &tokio::runtime::Runtime) -> Vec<Workload> {
         request_body,
     })
     .collect()
+}
+
+/// A bare hyper HTTP/1.1 server that waits `delay` before answering the fixed response: the
+/// ceiling of the sleep workloads.
+async fn bare_hyper_sleeping(response: Bytes, delay: Duration) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let _ = stream.set_nodelay(true);
+            let response = response.clone();
+            tokio::spawn(async move {
+                let service = service_fn(move |req: Request<hyper::body::Incoming>| {
+                    let response = response.clone();
+                    async move {
+                        let _ = req.into_body().collect().await;
+                        tokio::time::sleep(delay).await;
+                        let mut r = Response::new(Full::new(response));
+                        r.headers_mut()
+                            .insert("content-type", "text/xml".parse().unwrap());
+                        Ok::<_, Infallible>(r)
+                    }
+                });
+                let _ = http1::Builder::new()
+                    .serve_connection(TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    });
+    addr
+}
+
+/// The capacity workloads, against a server at its default settings (see the crate docs).
+fn capacity_workloads(
+    server_rt: &tokio::runtime::Runtime,
+    client_rt: &tokio::runtime::Runtime,
+    use_wrk: bool,
+    secs: f64,
+) {
+    let server = Server::builder()
+        .method("sleep", |(ms,): (u64,)| async move {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            Ok::<_, Fault>(ms)
+        })
+        .method_sync("sleep_blocking", |(ms,): (u64,)| {
+            std::thread::sleep(Duration::from_millis(ms));
+            Ok::<_, Fault>(ms)
+        })
+        .gzip_threshold(None)
+        .build()
+        .unwrap();
+    let running = server_rt.block_on(async { server.bind("127.0.0.1:0").await.unwrap() });
+    let ours = running.local_addr().unwrap();
+    let opts = EncodeOptions::default();
+    let call = |name: &str| {
+        let mut body = Vec::new();
+        xmlrpc_core::write_call(name, &(10,), &opts, &mut body).unwrap();
+        body
+    };
+    let entries: Vec<Entry> = (0..100)
+        .map(|_| Entry {
+            method_name: "sleep",
+            params: (10,),
+        })
+        .collect();
+    let mut batch = Vec::new();
+    xmlrpc_core::write_call("system.multicall", &(entries,), &opts, &mut batch).unwrap();
+    let threads = 16; // the default bound of blocking calls
+    let cases: [(&str, Vec<u8>, usize, f64); 3] = [
+        ("async sleep 10ms", call("sleep"), 64, 6400.0),
+        ("blocking 10ms", call("sleep_blocking"), 64, threads as f64 * 100.0),
+        ("multicall 100x10ms", batch, 1, 100.0),
+    ];
+    println!(
+        "{:<20} {:>5} {:<14} {:>8} {:>9} {:>9} {:>7}",
+        "capacity workload", "conns", "server", "req/s", "p50", "p99", "errors"
+    );
+    for (name, body, conns, ideal) in cases {
+        if std::env::var("BENCH_ONLY").is_ok_and(|only| !name.starts_with(&only)) {
+            continue;
+        }
+        let response = server_rt.block_on(server.handle_document(&body));
+        let bare = server_rt.block_on(bare_hyper_sleeping(
+            Bytes::from(response),
+            Duration::from_millis(10),
+        ));
+        for (target, addr) in [("bare hyper", bare), ("xmlrpc-server", ours)] {
+            let r = if use_wrk {
+                drive_wrk(addr, &body, conns, secs)
+            } else {
+                client_rt.block_on(drive(addr, post(&body), conns, secs))
+            };
+            println!(
+                "{:<20} {:>5} {:<14} {:>8.0} {:>7.1}ms {:>7.1}ms {:>7}  ({:.2} of ideal {ideal:.0})",
+                name,
+                conns,
+                target,
+                r.rate(),
+                r.p50.as_secs_f64() * 1e3,
+                r.p99.as_secs_f64() * 1e3,
+                r.errors,
+                r.rate() / ideal,
+            );
+        }
+    }
+    server_rt.block_on(running.shutdown_within(Duration::from_secs(1)));
+}
+
+/// One entry of the multicall workload.
+#[derive(Serialize)]
+struct Entry {
+    #[serde(rename = "methodName")]
+    method_name: &'static str,
+    params: (i32,),
 }
 
 /// A bare hyper HTTP/1.1 server: reads the body, answers the fixed response.
@@ -640,6 +762,7 @@ fn main() {
             }
         }
     }
+    capacity_workloads(&server_rt, &client_rt, use_wrk, secs);
     for (mut child, _) in python.into_iter().chain(abyss) {
         let _ = child.kill();
         let _ = child.wait();

@@ -21,7 +21,10 @@ pub use tokio;
 pub use xmlrpc_core;
 pub use xmlrpc_core::{Args, EncodeOptions, Error, Fault, MethodInfo, Params};
 
-pub use crate::{BoxFuture, CallContext, CallResult, Service};
+pub use crate::{
+    handler::{fail, run_async, run_blocking},
+    BoxFuture, CallContext, CallResult, Service,
+};
 
 /// The static description of one wire name of a generated service.
 pub struct MethodDesc<M> {
@@ -122,14 +125,14 @@ where
     F: Future<Output = CallResult> + Send + 'static,
 {
     match decode(params, expected, read) {
-        Ok(args) => Box::pin(run(Arc::clone(implementation), args, ctx.encode)),
+        Ok(args) => run_async(run(Arc::clone(implementation), args, ctx.encode)),
         Err(fault) => fail(fault),
     }
 }
 
 /// Dispatches one call of a plain `fn` method: decodes the arguments now, then runs the
-/// method (and encodes its result) on tokio's blocking pool, so it cannot stall the
-/// runtime's worker threads.
+/// method (and encodes its result) on tokio's blocking pool (see [`run_blocking`]), so it
+/// cannot stall the runtime's worker threads.
 pub fn dispatch_blocking<T, A>(
     implementation: &Arc<T>,
     params: &Params<'_>,
@@ -147,17 +150,7 @@ where
         Err(fault) => return fail(fault),
     };
     let (implementation, options) = (Arc::clone(implementation), ctx.encode);
-    Box::pin(async move {
-        blocking(move || run(implementation, args, options))
-            .await
-            .and_then(|result| result)
-    })
-}
-
-/// A future that answers `fault` at once.
-#[cold]
-pub fn fail(fault: Fault) -> BoxFuture<CallResult> {
-    Box::pin(std::future::ready(Err(fault)))
+    run_blocking(ctx, move || run(implementation, args, options))
 }
 
 /// The answer to a dispatch index the service never listed: a router bug, reported as an
@@ -227,22 +220,6 @@ pub fn encode_result<T: Returned, E: IntoFault>(
         Ok(value) => encode_plain(value, options),
         Err(e) => Err(e.into()),
     }
-}
-
-/// Runs a synchronous method on tokio's blocking pool; a panic becomes an internal-error fault.
-async fn blocking<R: Send + 'static>(
-    method: impl FnOnce() -> R + Send + 'static,
-) -> Result<R, Fault> {
-    tokio::task::spawn_blocking(method).await.map_err(|e| {
-        Fault::new(
-            Fault::INTERNAL_ERROR,
-            if e.is_panic() {
-                "internal error: the method panicked"
-            } else {
-                "internal error: the method was cancelled"
-            },
-        )
-    })
 }
 
 /// Names the XML-RPC type of `T` where one can be found: `T: DeserializeOwned` is probed with

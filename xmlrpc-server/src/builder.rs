@@ -40,10 +40,32 @@ impl std::error::Error for BuildError {}
 
 /// Configures a [`Server`]: limits, overload policy, timeouts, and the methods it answers.
 ///
-/// Defaults: 16 workers, as many pending, `Overload::Block`, 1 MiB requests, paths `/` and
-/// `/RPC2`, 64 MiB responses, nil allowed, 1024 connections, 64 KiB request heads, 10 s header timeout, 30 s body timeout, 60 s
-/// idle timeout, no call timeout, gzip above 1400 bytes, introspection, multicall (1000
-/// entries) and `system.getCapabilities` on, 30 s shutdown deadline.
+/// Defaults: 1024 calls executing at once (`max_workers`), of which at most 16 blocking
+/// ones (`max_blocking`), 1024 pending per bound, `Overload::Block`, 1 MiB requests, paths
+/// `/` and `/RPC2`, 64 MiB responses, nil allowed, 1024 connections, 64 KiB request heads,
+/// 10 s header timeout, 30 s body timeout, 60 s idle timeout, no call timeout, gzip above
+/// 1400 bytes, introspection, multicall (1000 entries, run concurrently) and
+/// `system.getCapabilities` on, 30 s shutdown deadline.
+///
+/// # Capacity
+///
+/// Every call executing holds one of `max_workers` slots. An `async` method awaiting I/O
+/// costs a task, not a thread, so this bound is sized for async work and protects memory
+/// and downstream services rather than threads. A blocking method (`method_sync`, a plain
+/// `fn` of a generated service) also holds one of `max_blocking` threads of tokio's blocking
+/// pool, taken first, so slow blocking calls queue among themselves and never hold the slots
+/// async calls need. Each bound has `max_pending` waiting places; beyond them the
+/// [`Overload`] policy answers. A multicall's entries are admitted one by one like single
+/// calls.
+///
+/// | deployment | turn |
+/// |---|---|
+/// | async methods waiting on I/O (database, HTTP, sleeps) | nothing: the defaults let 1024 run at once; lower `max_workers` to protect a downstream service |
+/// | CPU-bound async methods | `max_workers` near the runtime's worker threads, and `max_pending` for the queue you accept |
+/// | blocking methods (`method_sync`, `fn` in a service) | `max_blocking`: as many as the work may occupy threads (blocking I/O: more; CPU: the cores) |
+/// | a hard cap on everything executing (e.g. a conformance limit) | `max_workers(n)`: at most `n` calls of any kind at once |
+/// | fail fast instead of queueing | `max_pending(0)` (or small) with `Overload::Http503` / `Fault` / `Close` |
+/// | services relying on the order of a multicall's side effects | `sequential_multicall(true)` |
 pub struct ServerBuilder {
     config: Config,
     max_pending_set: bool,
@@ -56,8 +78,9 @@ impl ServerBuilder {
     pub(crate) fn new() -> Self {
         ServerBuilder {
             config: Config {
-                max_workers: 16,
-                max_pending: 16,
+                max_workers: 1024,
+                max_blocking: 16,
+                max_pending: 1024,
                 overload: Overload::Block,
                 max_request_size: 1 << 20,
                 max_response_size: Some(64 << 20),
@@ -73,6 +96,7 @@ impl ServerBuilder {
                 gzip_threshold: Some(1400),
                 introspection: true,
                 multicall: true,
+                sequential_multicall: false,
                 capabilities: true,
                 max_multicall: 1000,
                 shutdown_timeout: Duration::from_secs(30),
@@ -87,20 +111,29 @@ impl ServerBuilder {
         }
     }
 
-    /// Most requests executing at once (at least 1). `max_pending` follows it unless set.
+    /// Most calls executing at once, async and blocking together (at least 1; default
+    /// 1024). `max_pending` follows it unless set. See [Capacity](ServerBuilder#capacity).
     pub fn max_workers(mut self, n: usize) -> Self {
         self.config.max_workers = n;
         self
     }
 
-    /// Most requests admitted and waiting for a worker (0 allowed); default `max_workers`.
+    /// Most blocking calls executing at once, each on a thread of tokio's blocking pool (at
+    /// least 1; default 16); they also count against `max_workers`.
+    pub fn max_blocking(mut self, n: usize) -> Self {
+        self.config.max_blocking = n;
+        self
+    }
+
+    /// Most calls admitted and waiting, per bound (0 allowed): for a slot of `max_workers`,
+    /// and for a thread of `max_blocking`. Default `max_workers`.
     pub fn max_pending(mut self, n: usize) -> Self {
         self.config.max_pending = n;
         self.max_pending_set = true;
         self
     }
 
-    /// What happens beyond `max_workers + max_pending` requests.
+    /// What happens to a call that finds its bound and the pending places full.
     pub fn overload(mut self, policy: Overload) -> Self {
         self.config.overload = policy;
         self
@@ -224,6 +257,14 @@ impl ServerBuilder {
         self
     }
 
+    /// Run the entries of a `system.multicall` one after the other, in order, for services
+    /// that rely on the order of their side effects (default false: entries run
+    /// concurrently, each admitted like a single call, results in request order).
+    pub fn sequential_multicall(mut self, sequential: bool) -> Self {
+        self.config.sequential_multicall = sequential;
+        self
+    }
+
     /// Most entries in one `system.multicall` (default 1000).
     pub fn max_multicall(mut self, n: usize) -> Self {
         self.config.max_multicall = n;
@@ -274,7 +315,8 @@ impl ServerBuilder {
         self.register(Method::new(name, f))
     }
 
-    /// Registers a blocking function with typed parameters; it runs on the blocking pool.
+    /// Registers a blocking function with typed parameters; it runs on the blocking pool,
+    /// bounded by `max_blocking`.
     pub fn method_sync<P, F, R, E>(self, name: impl Into<String>, f: F) -> Self
     where
         P: FromParams,
@@ -308,6 +350,9 @@ impl ServerBuilder {
     pub fn build(mut self) -> Result<Server, BuildError> {
         if self.config.max_workers == 0 {
             return Err(BuildError::InvalidConfig("max_workers must be at least 1"));
+        }
+        if self.config.max_blocking == 0 {
+            return Err(BuildError::InvalidConfig("max_blocking must be at least 1"));
         }
         if self.config.max_connections == 0 {
             return Err(BuildError::InvalidConfig(

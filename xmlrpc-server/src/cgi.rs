@@ -22,7 +22,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
 use crate::{
     auth::PeerAddr,
-    http::{handle, Reply},
+    http::{handle, malformed},
     Server,
 };
 
@@ -106,31 +106,18 @@ where
     if let Some(length) = declared {
         (&mut input).take(length).read_to_end(&mut body).await?;
     }
-    let reply = match request.body(Full::new(Bytes::from(body))) {
-        Ok(request) => handle(inner, request, false).await,
-        Err(_) => Reply::Broken,
+    let response = match request.body(Full::new(Bytes::from(body))) {
+        Ok(request) => handle(inner, request, false).await.for_host(),
+        // A method or path the environment spells wrongly makes no request.
+        Err(_) => malformed(inner),
     };
-    let (status, headers, body) = match reply {
-        Reply::Response(response) => {
-            let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map(|b| b.to_bytes())
-                .unwrap_or_default();
-            (parts.status, parts.headers, body)
-        }
-        Reply::Close => (
-            http::StatusCode::SERVICE_UNAVAILABLE,
-            http::HeaderMap::new(),
-            Bytes::new(),
-        ),
-        Reply::Broken => (
-            http::StatusCode::BAD_REQUEST,
-            http::HeaderMap::new(),
-            Bytes::new(),
-        ),
-    };
+    let (parts, body) = response.into_parts();
+    let (status, headers) = (parts.status, parts.headers);
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let mut head = format!(
         "Status: {} {}\r\n",
         status.as_u16(),

@@ -6,8 +6,9 @@ use xmlrpc_core::{EncodeOptions, Fault, Limits};
 
 use crate::auth::{BasicAuth, Hook};
 
-/// What happens to a request that arrives while `max_workers` requests execute and
-/// `max_pending` more already wait.
+/// What happens to a call that arrives while its bound is full (`max_workers` calls execute,
+/// or `max_blocking` blocking calls for a blocking method) and `max_pending` more already
+/// wait for that bound.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum Overload {
@@ -52,6 +53,7 @@ impl Overload {
 #[derive(Debug, Clone)]
 pub(crate) struct Config {
     pub max_workers: usize,
+    pub max_blocking: usize,
     pub max_pending: usize,
     pub overload: Overload,
     pub max_request_size: usize,
@@ -68,6 +70,7 @@ pub(crate) struct Config {
     pub gzip_threshold: Option<usize>,
     pub introspection: bool,
     pub multicall: bool,
+    pub sequential_multicall: bool,
     pub capabilities: bool,
     pub max_multicall: usize,
     pub shutdown_timeout: Duration,

@@ -20,7 +20,7 @@ use tokio::{
 
 use crate::{
     auth::PeerAddr,
-    http::{handle, Reply},
+    http::handle,
     running::stopping,
     server::Inner,
     stats::GaugeGuard,
@@ -69,10 +69,7 @@ pub(crate) async fn serve<IO>(
             async move {
                 let reply = handle(&inner, req, true).await;
                 drop(busy);
-                match reply {
-                    Reply::Response(response) => Ok(response),
-                    Reply::Close | Reply::Broken => Err(Closed),
-                }
+                reply.for_connection().ok_or(Closed)
             }
         })
     };

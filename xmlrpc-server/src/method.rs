@@ -3,9 +3,12 @@
 use std::{future::Future, sync::Arc};
 
 use serde::{de::DeserializeOwned, Serialize};
-use xmlrpc_core::{encode_value, type_name_of, Error, Fault, MethodInfo, Params, Value};
+use xmlrpc_core::{type_name_of, Error, Fault, MethodInfo, Params, Value};
 
-use crate::{BoxFuture, CallContext, CallResult, Service};
+use crate::{
+    handler::{encode, fail, run_async, run_blocking},
+    BoxFuture, CallContext, CallResult, Service,
+};
 
 /// Parameter lists a plain function takes: tuples of `Deserialize` types (each element one
 /// positional parameter, decoded straight from the request), `()` for none, or
@@ -85,22 +88,20 @@ impl Method {
         let handler: Handler = Arc::new(move |params, ctx| {
             let args = match P::from_params(params) {
                 Ok(args) => args,
-                Err(e) => return Box::pin(std::future::ready(Err(e.to_fault()))),
+                Err(e) => return fail(e.to_fault()),
             };
             let call = f(args);
             let options = ctx.encode;
-            Box::pin(async move {
-                let result = call.await.map_err(Into::into)?;
-                encode_result(&result, &options)
-            })
+            run_async(async move { encode(&call.await.map_err(Into::into)?, &options) })
         });
         Method::with_handler(name.into(), P::param_types(), handler)
     }
 
     /// A blocking function: `f(params)` returns `Result<R, E>`; it runs on tokio's blocking
-    /// pool and counts against the same worker bounds as async methods. A blocking call
-    /// cannot be interrupted: when its request is abandoned (client gone, call timeout,
-    /// shutdown deadline) it still runs to its end, outside the worker bound.
+    /// pool, admitted against the bound of blocking calls
+    /// ([`max_blocking`](crate::ServerBuilder::max_blocking)) as well as `max_workers`. A
+    /// blocking call cannot be interrupted: when its request is abandoned (client gone, call
+    /// timeout, shutdown deadline) it still runs to its end, outside the bounds.
     pub fn sync<P, F, R, E>(name: impl Into<String>, f: F) -> Self
     where
         P: FromParams,
@@ -112,15 +113,11 @@ impl Method {
         let handler: Handler = Arc::new(move |params, ctx| {
             let args = match P::from_params(params) {
                 Ok(args) => args,
-                Err(e) => return Box::pin(std::future::ready(Err(e.to_fault()))),
+                Err(e) => return fail(e.to_fault()),
             };
             let f = f.clone();
             let options = ctx.encode;
-            let task = tokio::task::spawn_blocking(move || {
-                let result = f(args).map_err(Into::into)?;
-                encode_result(&result, &options)
-            });
-            Box::pin(async move { task.await.unwrap_or_else(|e| Err(join_fault(e))) })
+            run_blocking(ctx, move || encode(&f(args).map_err(Into::into)?, &options))
         });
         Method::with_handler(name.into(), P::param_types(), handler)
     }
@@ -180,33 +177,6 @@ impl std::fmt::Debug for Method {
     }
 }
 
-/// Encodes a handler's result; a value the options refuse (nil while nil is off) is an
-/// internal fault naming the reason.
-pub(crate) fn encode_result<R: Serialize + ?Sized>(
-    result: &R,
-    options: &xmlrpc_core::EncodeOptions,
-) -> CallResult {
-    encode_value(result, options).map_err(|e| {
-        Fault::new(
-            Fault::INTERNAL_ERROR,
-            format!("cannot encode the result: {e}"),
-        )
-    })
-}
-
-/// The fault a panicking blocking task answers with.
-pub(crate) fn join_fault(e: tokio::task::JoinError) -> Fault {
-    if e.is_panic() {
-        tracing::error!("a blocking method panicked");
-        Fault::new(Fault::INTERNAL_ERROR, "internal error: the method panicked")
-    } else {
-        Fault::new(
-            Fault::INTERNAL_ERROR,
-            "internal error: the method was cancelled",
-        )
-    }
-}
-
 /// All plain functions registered on a builder, mounted as one service.
 #[derive(Default)]
 pub(crate) struct Functions {
@@ -229,10 +199,10 @@ impl Service for Functions {
     fn call(&self, index: usize, params: Params<'_>, ctx: &CallContext) -> BoxFuture<CallResult> {
         match self.methods.get(index) {
             Some(method) => (method.handler)(&params, ctx),
-            None => Box::pin(std::future::ready(Err(Fault::new(
-                Fault::METHOD_NOT_FOUND,
-                "method index out of range",
-            )))),
+            None => fail(Fault::new(
+                Fault::INTERNAL_ERROR,
+                format!("internal error: no method at dispatch index {index}"),
+            )),
         }
     }
 }
@@ -251,13 +221,10 @@ where
     Arc::new(move |name, params, ctx| {
         let values = match params.to_values() {
             Ok(values) => values,
-            Err(e) => return Box::pin(std::future::ready(Err(e.to_fault()))),
+            Err(e) => return fail(e.to_fault()),
         };
         let call = f(name.to_string(), values);
         let options = ctx.encode;
-        Box::pin(async move {
-            let result = call.await.map_err(Into::into)?;
-            encode_result(&result, &options)
-        })
+        run_async(async move { encode(&call.await.map_err(Into::into)?, &options) })
     })
 }

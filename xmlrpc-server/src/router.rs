@@ -2,27 +2,36 @@
 
 use std::{
     collections::{hash_map::Entry, HashMap},
-    panic::AssertUnwindSafe,
     sync::Arc,
 };
 
-use futures_util::FutureExt;
-use xmlrpc_core::{Fault, MethodInfo, Params};
+use xmlrpc_core::MethodInfo;
 
-use crate::{
-    method::Fallback, system::System, BoxFuture, BuildError, CallContext, CallResult, Service,
-};
+use crate::{method::Fallback, system::System, BuildError, Service};
 
+/// What a wire name is registered to, as stored in the table.
 #[derive(Debug, Clone, Copy)]
-enum Target {
+enum Claim {
     Service { service: usize, index: usize },
     System(System),
+}
+
+/// What answers a wire name.
+pub(crate) enum Target<'r> {
+    /// The method at `index` of a mounted service (plain functions are one such service).
+    Method { service: &'r dyn Service, index: usize },
+    /// A built-in `system.*` method.
+    System(System),
+    /// The fallback, for a name nothing else claims.
+    Fallback(&'r Fallback),
+    /// Nothing: the method-not-found fault.
+    Unknown,
 }
 
 /// The method table, fixed at build time.
 pub(crate) struct Router {
     services: Vec<Arc<dyn Service>>,
-    names: HashMap<String, Target>,
+    names: HashMap<String, Claim>,
     /// Every registered method's metadata under its wire name, in registration order.
     infos: Vec<MethodInfo>,
     fallback: Option<Fallback>,
@@ -48,7 +57,7 @@ impl Router {
                 if let Some(ns) = &namespace {
                     info.name = format!("{ns}.{}", info.name);
                 }
-                let target = Target::Service {
+                let target = Claim::Service {
                     service: service_index,
                     index,
                 };
@@ -57,12 +66,12 @@ impl Router {
             router.services.push(service);
         }
         for &builtin in builtins {
-            router.insert(builtin.info(), Target::System(builtin))?;
+            router.insert(builtin.info(), Claim::System(builtin))?;
         }
         Ok(router)
     }
 
-    fn insert(&mut self, info: MethodInfo, target: Target) -> Result<(), BuildError> {
+    fn insert(&mut self, info: MethodInfo, target: Claim) -> Result<(), BuildError> {
         match self.names.entry(info.name.clone()) {
             Entry::Occupied(_) => Err(BuildError::DuplicateMethod(info.name)),
             Entry::Vacant(slot) => {
@@ -83,52 +92,18 @@ impl Router {
         self.infos.iter().find(|info| info.name == name)
     }
 
-    /// Starts the call of `name`; the built-in named `system` answers from `system_call`.
-    /// `system.multicall` reached here (inside a multicall) is refused.
-    pub fn dispatch(
-        &self,
-        name: &str,
-        params: Params<'_>,
-        ctx: &CallContext,
-        system_call: impl FnOnce(System, &Params<'_>) -> CallResult,
-    ) -> BoxFuture<CallResult> {
+    /// What answers `name`: a method, a built-in, the fallback, or nothing.
+    pub fn lookup(&self, name: &str) -> Target<'_> {
         match self.names.get(name) {
-            Some(&Target::Service { service, index }) => {
-                self.services[service].call(index, params, ctx)
-            }
-            Some(&Target::System(System::Multicall)) => ready(Err(Fault::new(
-                Fault::INVALID_REQUEST,
-                "system.multicall cannot be called inside system.multicall",
-            ))),
-            Some(&Target::System(builtin)) => ready(system_call(builtin, &params)),
+            Some(&Claim::Service { service, index }) => Target::Method {
+                service: &*self.services[service],
+                index,
+            },
+            Some(&Claim::System(builtin)) => Target::System(builtin),
             None => match &self.fallback {
-                Some(fallback) => fallback(name, &params, ctx),
-                None => ready(Err(Fault::new(
-                    Fault::METHOD_NOT_FOUND,
-                    format!("method '{name}' not found"),
-                ))),
+                Some(fallback) => Target::Fallback(fallback),
+                None => Target::Unknown,
             },
         }
     }
-}
-
-fn ready(result: CallResult) -> BoxFuture<CallResult> {
-    Box::pin(std::future::ready(result))
-}
-
-/// Runs a call so that a panic, in the synchronous part (decoding) or in the future,
-/// becomes the internal-error fault and the server lives on.
-pub(crate) async fn guarded(start: impl FnOnce() -> BoxFuture<CallResult>) -> CallResult {
-    let Ok(call) = std::panic::catch_unwind(AssertUnwindSafe(start)) else {
-        return Err(panic_fault());
-    };
-    AssertUnwindSafe(call)
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|_| Err(panic_fault()))
-}
-
-fn panic_fault() -> Fault {
-    tracing::error!("a method panicked");
-    Fault::new(Fault::INTERNAL_ERROR, "internal error: the method panicked")
 }

@@ -2,34 +2,31 @@
 
 use std::sync::Arc;
 
-use xmlrpc_core::{read_call, EncodedValue, Fault, Params};
+use xmlrpc_core::{read_call, EncodedValue, Fault};
 
 use crate::{
-    auth::{Deny, Gate},
     builder::ServerBuilder,
+    capacity::Rejection,
     config::Config,
-    pool::Pool,
-    router::{guarded, Router},
+    dispatch::Dispatcher,
+    router::Router,
     stats::{Counters, Stats},
-    system,
     tower::XmlRpcService,
-    BoxFuture, CallContext, CallResult,
+    CallResult,
 };
 
 /// A configured XML-RPC server, ready to serve: bind it ([`Server::bind`] and friends), mount
 /// it in another HTTP application ([`Server::tower_service`]), or answer CGI requests
-/// ([`crate::cgi`]). Cheap to clone; clones share methods, pool and counters.
+/// ([`crate::cgi`]). Cheap to clone; clones share methods, bounds and counters.
 #[derive(Clone)]
 pub struct Server {
     pub(crate) inner: Arc<Inner>,
 }
 
 pub(crate) struct Inner {
-    pub config: Config,
-    pub router: Router,
-    pub pool: Pool,
+    pub config: Arc<Config>,
+    pub dispatcher: Dispatcher,
     pub stats: Counters,
-    pub ctx: CallContext,
 }
 
 /// What a request document is answered with.
@@ -37,6 +34,14 @@ pub(crate) enum Answer {
     Value(EncodedValue),
     Fault(Fault),
     Multicall(Vec<CallResult>),
+}
+
+/// Why a decoded request gets no XML-RPC answer.
+pub(crate) enum Refused<'a, D> {
+    /// Authentication or the request hook turned it away.
+    Denied(D),
+    /// The overload policy turned it away.
+    Overloaded(&'a Rejection),
 }
 
 impl Server {
@@ -57,90 +62,65 @@ impl Server {
         XmlRpcService::new(self.inner.clone(), false)
     }
 
-    /// Answers one `methodCall` document, without HTTP or the pool: the bytes of the
-    /// `methodResponse`. Useful for custom transports and tests.
+    /// Answers one `methodCall` document, without HTTP: the bytes of the `methodResponse`.
+    /// Calls are admitted as over HTTP; one the overload policy turns away is answered
+    /// with the overload fault (the policy's own under `Overload::Fault`, else -32400).
+    /// Useful for custom transports and tests.
     pub async fn handle_document(&self, body: &[u8]) -> Vec<u8> {
+        let admit_all = |_: &str| Ok::<(), std::convert::Infallible>(());
+        let answer = match self.inner.answer(body, admit_all).await {
+            Ok(answer) => answer,
+            Err(Refused::Denied(never)) => match never {},
+            Err(Refused::Overloaded(rejection)) => Answer::Fault(match rejection {
+                Rejection::Fault(fault) => fault.clone(),
+                Rejection::Close | Rejection::Http503 { .. } => {
+                    Fault::new(Fault::SYSTEM_ERROR, "server overloaded, try again later")
+                }
+            }),
+        };
         let mut out = Vec::new();
-        self.inner.answer(body).await.write(&mut out);
+        answer.write(&mut out);
         out
     }
 }
 
 impl Inner {
     pub fn new(config: Config, router: Router) -> Self {
-        let ctx = CallContext {
-            encode: config.encode,
-        };
+        let config = Arc::new(config);
         Inner {
-            pool: Pool::new(
-                config.max_workers,
-                config.max_pending,
-                config.overload.clone(),
-            ),
+            dispatcher: Dispatcher::new(config.clone(), router),
             config,
-            router,
             stats: Counters::default(),
-            ctx,
         }
     }
 
-    /// Starts the call of `name` with `params`.
-    pub fn dispatch(
+    /// Decodes the document, lets `admit` turn the call away by its method name, then runs
+    /// the call or the multicall; every failure to decode or run is a fault with the
+    /// interoperability codes.
+    pub async fn answer<D>(
         &self,
-        name: &str,
-        params: Params<'_>,
-        ctx: &CallContext,
-    ) -> BoxFuture<CallResult> {
-        self.router.dispatch(name, params, ctx, |builtin, params| {
-            builtin.call(&self.router, &self.config, params, ctx)
-        })
-    }
-
-    /// Decodes the document, runs the call (or the multicall) and returns its answer; every
-    /// failure is a fault with the interoperability codes.
-    pub async fn answer(&self, body: &[u8]) -> Answer {
-        match self.answer_gated(body, None).await {
-            Ok(answer) => answer,
-            Err(Deny::Fault(fault)) => Answer::Fault(fault),
-            Err(_) => Answer::Fault(Fault::new(Fault::SYSTEM_ERROR, "the call was refused")),
-        }
-    }
-
-    /// Like [`Inner::answer`], with the authentication policies that need the method name
-    /// and the request hook run between decoding and dispatch.
-    pub async fn answer_gated(&self, body: &[u8], gate: Option<&Gate<'_>>) -> Result<Answer, Deny> {
+        body: &[u8],
+        admit: impl FnOnce(&str) -> Result<(), D>,
+    ) -> Result<Answer, Refused<'_, D>> {
         let call = match read_call(body, &self.config.limits) {
             Ok(call) => call,
             Err(e) => return Ok(Answer::Fault(e.to_fault())),
         };
-        if let Some(gate) = gate {
-            gate.admit(&call.name, self.config.hook.as_ref())?;
-        }
+        admit(&call.name).map_err(Refused::Denied)?;
         tracing::Span::current().record("method", call.name.as_str());
-        let ctx = &self.ctx;
-        let answer = async {
-            if self.config.multicall && call.name == "system.multicall" {
-                return match system::multicall(self, call.params, ctx).await {
-                    Ok(results) => Answer::Multicall(results),
-                    Err(fault) => Answer::Fault(fault),
-                };
-            }
-            match guarded(|| self.dispatch(&call.name, call.params, ctx)).await {
-                Ok(value) => Answer::Value(value),
-                Err(fault) => Answer::Fault(fault),
-            }
-        };
-        Ok(match self.config.call_timeout {
-            None => answer.await,
-            Some(limit) => tokio::time::timeout(limit, answer)
-                .await
-                .unwrap_or_else(|_| {
-                    Answer::Fault(Fault::new(
-                        Fault::INTERNAL_ERROR,
-                        format!("the call did not finish within {limit:?}"),
-                    ))
-                }),
-        })
+        let dispatcher = &self.dispatcher;
+        if self.config.multicall && call.name == "system.multicall" {
+            return match dispatcher.multicall(call.params, &self.stats).await {
+                Ok(Ok(results)) => Ok(Answer::Multicall(results)),
+                Ok(Err(fault)) => Ok(Answer::Fault(fault)),
+                Err(policy) => Err(Refused::Overloaded(policy)),
+            };
+        }
+        match dispatcher.call(&call.name, call.params, &self.stats).await {
+            Ok(Ok(value)) => Ok(Answer::Value(value)),
+            Ok(Err(fault)) => Ok(Answer::Fault(fault)),
+            Err(policy) => Err(Refused::Overloaded(policy)),
+        }
     }
 }
 
@@ -162,7 +142,7 @@ impl Answer {
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
-            .field("methods", &self.inner.router.infos().len())
+            .field("methods", &self.inner.dispatcher.infos().len())
             .field("config", &self.inner.config)
             .finish()
     }

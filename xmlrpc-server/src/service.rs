@@ -1,4 +1,10 @@
-use std::{future::Future, pin::Pin};
+//! What a method is: the `Service` interface, its call context and result types.
+
+use std::{
+    future::Future,
+    pin::Pin,
+    sync::atomic::{AtomicBool, Ordering::Relaxed},
+};
 
 use xmlrpc_core::{EncodeOptions, EncodedValue, Fault, MethodInfo, Params};
 
@@ -14,6 +20,40 @@ pub type CallResult = Result<EncodedValue, Fault>;
 pub struct CallContext {
     /// How results are to be encoded (nil allowed, extension dialect).
     pub encode: EncodeOptions,
+    /// Set while the call is started when its method runs on the blocking pool, so that the
+    /// dispatcher admits it against the bound of blocking calls (see [`crate::handler`]).
+    pub(crate) blocking: BlockingMark,
+}
+
+impl CallContext {
+    /// A context for one call, encoding results with `encode`.
+    pub(crate) fn new(encode: EncodeOptions) -> Self {
+        CallContext {
+            encode,
+            blocking: BlockingMark::default(),
+        }
+    }
+}
+
+/// Whether the method of a call said, while its call was started, that it runs on the
+/// blocking pool. A method marks it synchronously inside [`Service::call`], before any
+/// admission, so the dispatcher knows which bound to admit the call against.
+#[derive(Debug, Default)]
+pub(crate) struct BlockingMark(AtomicBool);
+
+impl BlockingMark {
+    pub fn mark(&self) {
+        self.0.store(true, Relaxed);
+    }
+    pub fn is_marked(&self) -> bool {
+        self.0.load(Relaxed)
+    }
+}
+
+impl Clone for BlockingMark {
+    fn clone(&self) -> Self {
+        BlockingMark(AtomicBool::new(self.is_marked()))
+    }
 }
 
 /// A set of methods that mounts on a server: the interface both hand-written services and

@@ -6,11 +6,17 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering::Relaxed};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Stats {
-    /// Requests executing now (holding a worker).
+    /// Calls executing now, of both kinds (each holds one of `max_workers` slots; a
+    /// multicall counts once per entry running).
     pub active: usize,
-    /// Requests admitted and waiting for a worker (including those `Overload::Block` holds
-    /// beyond `max_pending`).
+    /// Calls admitted and waiting for a slot, of both kinds (including those
+    /// `Overload::Block` holds beyond `max_pending`).
     pub queued: usize,
+    /// Of `active`, the blocking calls (each also holds one of `max_blocking` threads);
+    /// `active - active_blocking` async calls execute.
+    pub active_blocking: usize,
+    /// Of `queued`, the blocking calls.
+    pub queued_blocking: usize,
     /// Calls answered with a result (a multicall counts once).
     pub completed: u64,
     /// Calls answered with a fault: the handler's own, a panic, a decode error, an unknown
@@ -35,6 +41,8 @@ pub struct Stats {
 pub(crate) struct Counters {
     pub active: AtomicUsize,
     pub queued: AtomicUsize,
+    pub active_blocking: AtomicUsize,
+    pub queued_blocking: AtomicUsize,
     pub completed: AtomicU64,
     pub errored: AtomicU64,
     pub rejected_close: AtomicU64,
@@ -50,6 +58,8 @@ impl Counters {
         Stats {
             active: self.active.load(Relaxed),
             queued: self.queued.load(Relaxed),
+            active_blocking: self.active_blocking.load(Relaxed),
+            queued_blocking: self.queued_blocking.load(Relaxed),
             completed: self.completed.load(Relaxed),
             errored: self.errored.load(Relaxed),
             rejected_close: self.rejected_close.load(Relaxed),

@@ -1,16 +1,12 @@
-//! The built-in `system.*` methods: introspection, capabilities and multicall.
+//! The built-in `system.*` methods: introspection and capabilities answered here, and the
+//! description of `system.multicall`, which the dispatcher runs.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use xmlrpc_core::{Fault, MethodInfo, Params, Value};
+use xmlrpc_core::{Fault, MethodInfo, Params};
 
-use crate::{
-    config::Config,
-    method::encode_result,
-    router::{guarded, Router},
-    CallContext, CallResult,
-};
+use crate::{config::Config, handler::encode, router::Router, CallResult};
 
 /// A built-in method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,8 +58,9 @@ impl System {
             System::Multicall => (
                 "system.multicall",
                 &["array", "array"],
-                "Runs an array of {methodName, params} calls in order; answers per call \
-                 [result] or a {faultCode, faultString} struct.",
+                "Runs an array of {methodName, params} calls (concurrently unless the server \
+                 runs them in order); answers per call, in request order, [result] or a \
+                 {faultCode, faultString} struct.",
             ),
             System::GetCapabilities => (
                 "system.getCapabilities",
@@ -78,35 +75,30 @@ impl System {
         }
     }
 
-    /// Answers every built-in except multicall, which the request level runs.
-    pub fn call(
-        self,
-        router: &Router,
-        config: &Config,
-        params: &Params<'_>,
-        ctx: &CallContext,
-    ) -> CallResult {
+    /// Answers every built-in except multicall, which the dispatcher runs.
+    pub fn call(self, router: &Router, config: &Config, params: &Params<'_>) -> CallResult {
+        let options = &config.encode;
         match self {
             System::ListMethods => {
                 no_params(params)?;
                 let mut names: Vec<&str> = router.infos().iter().map(|i| &*i.name).collect();
                 names.sort_unstable();
-                encode_result(&names, &ctx.encode)
+                encode(&names, options)
             }
             System::MethodHelp => {
                 let info = named_method(router, params)?;
-                encode_result(&info.help, &ctx.encode)
+                encode(&info.help, options)
             }
             System::MethodSignature => {
                 let info = named_method(router, params)?;
                 match &info.signatures {
-                    Some(signatures) => encode_result(signatures, &ctx.encode),
-                    None => encode_result("undef", &ctx.encode),
+                    Some(signatures) => encode(signatures, options),
+                    None => encode("undef", options),
                 }
             }
             System::GetCapabilities => {
                 no_params(params)?;
-                encode_result(&capabilities(config), &ctx.encode)
+                encode(&capabilities(config), options)
             }
             System::Multicall => Err(Fault::new(
                 Fault::INVALID_REQUEST,
@@ -200,67 +192,4 @@ fn capabilities(config: &Config) -> BTreeMap<&'static str, Spec> {
         );
     }
     caps
-}
-
-/// Runs `system.multicall`: each entry in order, each failure its own fault, nesting refused.
-/// `Err` is a fault of the whole call (argument not an array of calls, too many entries).
-pub(crate) async fn multicall(
-    inner: &crate::server::Inner,
-    params: Params<'_>,
-    ctx: &CallContext,
-) -> Result<Vec<CallResult>, Fault> {
-    let not_calls = |detail: &str| {
-        Fault::new(
-            Fault::INVALID_PARAMS,
-            format!(
-                "system.multicall expects one array of {{methodName, params}} structs: {detail}"
-            ),
-        )
-    };
-    let mut values = params.to_values().map_err(|e| not_calls(&e.to_string()))?;
-    let calls = match (values.pop(), values.is_empty()) {
-        (Some(Value::Array(calls)), true) => calls,
-        (Some(_), true) => return Err(not_calls("the parameter is not an array")),
-        _ => return Err(not_calls("expected exactly one parameter")),
-    };
-    let max = inner.config.max_multicall;
-    if calls.len() > max {
-        return Err(Fault::new(
-            Fault::INVALID_PARAMS,
-            format!(
-                "system.multicall: {} calls exceed the limit of {max}",
-                calls.len()
-            ),
-        ));
-    }
-    let mut results = Vec::with_capacity(calls.len());
-    for call in calls {
-        let result = match entry(call) {
-            Ok((name, values)) => {
-                guarded(|| inner.dispatch(&name, Params::from_values(values), ctx)).await
-            }
-            Err(fault) => Err(fault),
-        };
-        results.push(result);
-    }
-    Ok(results)
-}
-
-fn entry(call: Value) -> Result<(String, Vec<Value>), Fault> {
-    let bad = || {
-        Fault::new(
-            Fault::INVALID_REQUEST,
-            "a multicall entry must be a struct {methodName: string, params: array}",
-        )
-    };
-    let Value::Struct(mut members) = call else {
-        return Err(bad());
-    };
-    let Some(Value::String(name)) = members.swap_remove("methodName") else {
-        return Err(bad());
-    };
-    match members.swap_remove("params") {
-        Some(Value::Array(params)) => Ok((name, params)),
-        _ => Err(bad()),
-    }
 }

@@ -6,21 +6,19 @@ use std::{
     task::{Context, Poll},
 };
 
-use bytes::Bytes;
-use http::{header, HeaderValue, Request, Response, StatusCode};
-use http_body_util::Full;
+use http::{Request, Response};
 use hyper::body::Body;
 
 use crate::{
-    http::{handle, Reply, ResponseBody},
+    http::{handle, ResponseBody},
     server::Inner,
     BoxFuture,
 };
 
 /// The XML-RPC endpoint as a `tower::Service` and a `hyper::service::Service`, from
 /// [`Server::tower_service`](crate::Server::tower_service). It applies every request rule,
-/// the pool and the overload policy; as it cannot close the host's connection, the `Close`
-/// policy answers 503 with `Connection: close` here, and a body that breaks off 400.
+/// the capacity bounds and the overload policy; as it cannot close the host's connection,
+/// the `Close` policy answers 503 with `Connection: close` here.
 #[derive(Clone)]
 pub struct XmlRpcService {
     inner: Arc<Inner>,
@@ -48,23 +46,9 @@ impl XmlRpcService {
         let inner = self.inner.clone();
         let check_path = self.check_path;
         Box::pin(async move {
-            Ok(match handle(&inner, req, check_path).await {
-                Reply::Response(response) => response,
-                Reply::Close => closing(StatusCode::SERVICE_UNAVAILABLE),
-                Reply::Broken => closing(StatusCode::BAD_REQUEST),
-            })
+            Ok(handle(&inner, req, check_path).await.for_host())
         })
     }
-}
-
-/// An empty response that asks the host to close the connection.
-fn closing(status: StatusCode) -> Response<ResponseBody> {
-    let mut response = Response::new(Full::new(Bytes::new()));
-    *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
-    response
 }
 
 impl std::fmt::Debug for XmlRpcService {
