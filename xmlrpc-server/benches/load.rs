@@ -158,7 +158,12 @@ fn capacity_workloads(
     let threads = 16; // the default bound of blocking calls
     let cases: [(&str, Vec<u8>, usize, f64); 3] = [
         ("async sleep 10ms", call("sleep"), 64, 6400.0),
-        ("blocking 10ms", call("sleep_blocking"), 64, threads as f64 * 100.0),
+        (
+            "blocking 10ms",
+            call("sleep_blocking"),
+            64,
+            threads as f64 * 100.0,
+        ),
         ("multicall 100x10ms", batch, 1, 100.0),
     ];
     println!(

@@ -119,9 +119,16 @@ impl Capacity {
         let mut queued = None;
         let thread = match kind {
             Kind::Async => None,
-            Kind::Blocking => Some(self.threads.take(self, kind, arrival, stats, &mut queued).await?),
+            Kind::Blocking => Some(
+                self.threads
+                    .take(self, kind, arrival, stats, &mut queued)
+                    .await?,
+            ),
         };
-        let slot = self.slots.take(self, kind, arrival, stats, &mut queued).await?;
+        let slot = self
+            .slots
+            .take(self, kind, arrival, stats, &mut queued)
+            .await?;
         drop(queued);
         Ok(Slot {
             _slot: slot,
@@ -147,7 +154,9 @@ impl Bound {
         let reserved = arrival == Arrival::New
             && self
                 .pending
-                .fetch_update(Relaxed, Relaxed, |n| (n < self.max_pending).then_some(n + 1))
+                .fetch_update(Relaxed, Relaxed, |n| {
+                    (n < self.max_pending).then_some(n + 1)
+                })
                 .is_ok();
         if let (Arrival::New, false, Some(rejection)) = (arrival, reserved, &capacity.rejection) {
             return Err(rejection);
@@ -257,7 +266,11 @@ mod tests {
     async fn blocking_calls_wait_for_a_thread_without_holding_a_slot() {
         let stats = Counters::default();
         let capacity = Capacity::new(4, 1, 4, &Overload::Close);
-        let _thread = capacity.admit(Kind::Blocking, NEW, &stats).await.ok().unwrap();
+        let _thread = capacity
+            .admit(Kind::Blocking, NEW, &stats)
+            .await
+            .ok()
+            .unwrap();
         let waiting = capacity.admit(Kind::Blocking, NEW, &stats);
         tokio::pin!(waiting);
         assert!(waiting.as_mut().now_or_never().is_none());

@@ -18,13 +18,7 @@ use tokio::{
     time::{Instant, Sleep},
 };
 
-use crate::{
-    auth::PeerAddr,
-    http::handle,
-    running::stopping,
-    server::Inner,
-    stats::GaugeGuard,
-};
+use crate::{auth::PeerAddr, http::handle, running::stopping, server::Inner, stats::GaugeGuard};
 
 /// The connection ends without a response (overload policy `Close`, broken body).
 #[derive(Debug)]

@@ -7,7 +7,7 @@
 //! [`Dispatcher::execute`], where its method name, its result (or fault code) and its
 //! duration are all known.
 
-use std::{future::Future, pin::Pin, pin::pin, sync::Arc};
+use std::{future::Future, pin::pin, pin::Pin, sync::Arc};
 
 use futures_util::{
     future::{select, Either},
@@ -137,7 +137,9 @@ impl Dispatcher {
                 }
             };
             arrival = Arrival::Continuing;
-            running.push_back(Box::pin(async move { self.execute(&name, call, slot).await }));
+            running.push_back(Box::pin(
+                async move { self.execute(&name, call, slot).await },
+            ));
         }
         while let Some(result) = running.next().await {
             results.push(result);
@@ -192,7 +194,11 @@ impl Dispatcher {
             }),
         };
         if let Err(fault) = &result {
-            tracing::debug!(method = name, code = fault.code, "the call answered a fault");
+            tracing::debug!(
+                method = name,
+                code = fault.code,
+                "the call answered a fault"
+            );
         }
         result
     }

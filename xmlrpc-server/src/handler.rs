@@ -40,9 +40,13 @@ pub fn run_blocking(
 ) -> BoxFuture<CallResult> {
     ctx.blocking.mark();
     Box::pin(async move {
-        tokio::task::spawn_blocking(work)
-            .await
-            .unwrap_or_else(|e| Err(if e.is_panic() { panicked() } else { cancelled() }))
+        tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| {
+            Err(if e.is_panic() {
+                panicked()
+            } else {
+                cancelled()
+            })
+        })
     })
 }
 

@@ -52,9 +52,9 @@
 
 mod auth;
 mod builder;
+mod capacity;
 pub mod cgi;
 mod config;
-mod capacity;
 mod conn;
 mod dispatch;
 mod handler;

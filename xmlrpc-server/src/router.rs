@@ -19,7 +19,10 @@ enum Claim {
 /// What answers a wire name.
 pub(crate) enum Target<'r> {
     /// The method at `index` of a mounted service (plain functions are one such service).
-    Method { service: &'r dyn Service, index: usize },
+    Method {
+        service: &'r dyn Service,
+        index: usize,
+    },
     /// A built-in `system.*` method.
     System(System),
     /// The fallback, for a name nothing else claims.

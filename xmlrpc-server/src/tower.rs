@@ -45,9 +45,7 @@ impl XmlRpcService {
     {
         let inner = self.inner.clone();
         let check_path = self.check_path;
-        Box::pin(async move {
-            Ok(handle(&inner, req, check_path).await.for_host())
-        })
+        Box::pin(async move { Ok(handle(&inner, req, check_path).await.for_host()) })
     }
 }
 

@@ -444,3 +444,87 @@ async fn handle_document_answers_without_http() {
     let value = xmlrpc_core::read_response_value(&answer, &Default::default()).unwrap();
     assert_eq!(value, Ok(Value::Int(9)));
 }
+
+/// Shaped like a generated service: its methods go through the same `__private` helpers the
+/// `#[xmlrpc_service]` expansion calls.
+struct Generated(std::sync::Arc<()>);
+
+impl Service for Generated {
+    fn methods(&self) -> Vec<MethodInfo> {
+        ["gen.async_panic", "gen.blocking_panic"]
+            .into_iter()
+            .map(|name| MethodInfo {
+                name: name.into(),
+                signatures: None,
+                help: String::new(),
+            })
+            .collect()
+    }
+
+    fn call(&self, index: usize, params: Params<'_>, ctx: &CallContext) -> BoxFuture<CallResult> {
+        use xmlrpc_server::__private as rt;
+        match index {
+            0 => rt::dispatch(
+                &self.0,
+                &params,
+                ctx,
+                "0",
+                |_| Ok(()),
+                |_, (), _| async {
+                    if true {
+                        panic!("deliberate panic in an async method");
+                    }
+                    Ok(encode_value(&0, &Default::default()).unwrap())
+                },
+            ),
+            1 => rt::dispatch_blocking(
+                &self.0,
+                &params,
+                ctx,
+                "0",
+                |_| Ok(()),
+                |_, (), _| {
+                    if true {
+                        panic!("deliberate panic in a blocking method");
+                    }
+                    Ok(encode_value(&0, &Default::default()).unwrap())
+                },
+            ),
+            _ => rt::no_method(index),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_panic_answers_the_same_fault_however_the_method_was_registered() {
+    let server = Server::builder()
+        .service(Generated(Default::default()))
+        .method("fn.async_panic", |(): ()| async {
+            if true {
+                panic!("deliberate panic in an async function");
+            }
+            Ok::<_, Fault>(0)
+        })
+        .method_sync("fn.blocking_panic", |(): ()| {
+            if true {
+                panic!("deliberate panic in a blocking function");
+            }
+            Ok::<_, Fault>(0)
+        })
+        .build()
+        .unwrap();
+    let running = server.bind("127.0.0.1:0").await.unwrap();
+    let addr = running.local_addr().unwrap();
+    let expected = Fault::new(Fault::INTERNAL_ERROR, "internal error: the method panicked");
+    for name in [
+        "gen.async_panic",
+        "gen.blocking_panic",
+        "fn.async_panic",
+        "fn.blocking_panic",
+    ] {
+        assert_eq!(call(addr, name, &()).await, Err(expected.clone()), "{name}");
+    }
+    // Blocking ones were admitted as blocking calls, and the server lives on.
+    assert_eq!(call(addr, "gen.blocking_panic", &()).await, Err(expected));
+    assert_eq!(running.stats().errored, 5);
+}

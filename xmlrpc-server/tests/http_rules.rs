@@ -179,6 +179,29 @@ async fn chunked_over_the_cap_is_refused_before_the_end() {
 }
 
 #[tokio::test]
+async fn a_malformed_chunk_size_is_answered_400_and_closed() {
+    let (server, addr) = start(Server::builder()).await;
+    // A size that overflows 64 bits, one that is not hex, and a chunk without its CRLF.
+    for framing in [
+        &b"ffffffffffffffffff\r\nabc\r\n0\r\n\r\n"[..],
+        b"zz\r\nabc\r\n0\r\n\r\n",
+        b"3\r\nabcdef\r\n0\r\n\r\n",
+    ] {
+        let mut stream = TcpStream::connect(addr).await.unwrap();
+        let mut request =
+            b"POST /RPC2 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
+        request.extend_from_slice(framing);
+        stream.write_all(&request).await.unwrap();
+        let reply = read_reply(&mut stream, &mut Vec::new()).await;
+        let reply = reply.unwrap_or_else(|| panic!("no answer to {framing:?}"));
+        assert_eq!(reply.status, 400, "{framing:?}");
+        assert_eq!(reply.header("connection"), Some("close"));
+        assert!(closed_without_response(&mut stream).await);
+    }
+    assert!(server.stats().http_errors >= 3);
+}
+
+#[tokio::test]
 async fn gzip_requests_are_decoded_and_capped() {
     let body = call_body("echo", &("g".repeat(2000),));
     let (_server, addr) = start(Server::builder().max_request_size(body.len())).await;

@@ -2,7 +2,11 @@
 
 mod common;
 
-use std::{net::SocketAddr, time::Duration};
+use std::{
+    net::SocketAddr,
+    sync::{Arc, Condvar, Mutex},
+    time::Duration,
+};
 
 use common::*;
 use tokio::{io::AsyncWriteExt, net::TcpStream};
@@ -216,5 +220,91 @@ async fn sync_methods_count_against_the_same_bounds() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(call(addr, "block", &(1,)).await, Err(Fault::new(1, "full")));
+    assert_eq!(slow.await.unwrap(), Ok(Value::Bool(true)));
+}
+
+#[tokio::test]
+async fn async_calls_are_not_starved_by_blocking_ones() {
+    // Two blocking threads, both held until released, and two more blocking calls waiting
+    // for them: async calls still find slots, and the stats tell the kinds apart.
+    let release = Arc::new((Mutex::new(false), Condvar::new()));
+    let held = release.clone();
+    let server = common::methods(Server::builder().max_blocking(2))
+        .method_sync("hold", move |(): ()| {
+            let (lock, wake) = &*held;
+            let open = lock.lock().unwrap();
+            // Bounded, so a failing test cannot hang on it.
+            let (open, _) = wake
+                .wait_timeout_while(open, Duration::from_secs(20), |open| !*open)
+                .unwrap();
+            Ok::<_, Fault>(*open)
+        })
+        .build()
+        .unwrap();
+    let running = server.bind("127.0.0.1:0").await.unwrap();
+    let addr = running.local_addr().unwrap();
+    let holders: Vec<_> = (0..4)
+        .map(|_| tokio::spawn(async move { call(addr, "hold", &()).await }))
+        .collect();
+    let mut seen = Stats::default();
+    for _ in 0..500 {
+        seen = running.stats();
+        if seen.active_blocking == 2 && seen.queued_blocking == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        (seen.active_blocking, seen.queued_blocking),
+        (2, 2),
+        "{seen:?}"
+    );
+    assert_eq!((seen.active, seen.queued), (2, 2), "{seen:?}");
+    // Sixteen async sleeps at once, while every blocking thread is taken.
+    let sleeps = simultaneous(addr, 16, 100).await;
+    assert!(sleeps.iter().all(|o| *o == Outcome::Ok), "{sleeps:?}");
+    assert_eq!(running.stats().active_blocking, 2);
+    {
+        let (lock, wake) = &*release;
+        *lock.lock().unwrap() = true;
+        wake.notify_all();
+    }
+    for holder in holders {
+        assert_eq!(holder.await.unwrap(), Ok(Value::Bool(true)));
+    }
+    let stats = settled(&running).await;
+    assert_eq!((stats.active_blocking, stats.queued_blocking), (0, 0));
+    assert_eq!(stats.completed, 20);
+}
+
+#[tokio::test]
+async fn max_workers_bounds_blocking_and_async_calls_together() {
+    // One slot in all: a blocking call running leaves no room for an async one.
+    let server = common::methods(
+        Server::builder()
+            .max_workers(1)
+            .max_blocking(4)
+            .max_pending(0)
+            .overload(Overload::http503()),
+    )
+    .method_sync("block", |(ms,): (u64,)| {
+        std::thread::sleep(Duration::from_millis(ms));
+        Ok::<_, Fault>(true)
+    })
+    .build()
+    .unwrap();
+    let running = server.bind("127.0.0.1:0").await.unwrap();
+    let addr = running.local_addr().unwrap();
+    let slow = tokio::spawn(async move { call(addr, "block", &(800,)).await });
+    for _ in 0..100 {
+        if running.stats().active == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        simultaneous(addr, 1, 1).await,
+        vec![Outcome::Status(503, Some("1".into()))]
+    );
     assert_eq!(slow.await.unwrap(), Ok(Value::Bool(true)));
 }

@@ -50,7 +50,11 @@ impl Reply {
 
 /// The answer to a call: 200 `text/xml`, replaced by an internal-error fault beyond the
 /// response cap, counted as completed or errored.
-pub(crate) fn answered(inner: &Inner, answer: &Answer, request: &HeaderMap) -> Response<ResponseBody> {
+pub(crate) fn answered(
+    inner: &Inner,
+    answer: &Answer,
+    request: &HeaderMap,
+) -> Response<ResponseBody> {
     let config = &inner.config;
     let mut fault = answer.is_fault();
     let mut xml = Vec::with_capacity(256);
@@ -202,4 +206,3 @@ pub(crate) fn gzip(data: &[u8]) -> Option<Vec<u8>> {
     encoder.write_all(data).ok()?;
     encoder.finish().ok()
 }
-
