@@ -7,9 +7,12 @@ use xmlrpc_server::{Overload, ServerBuilder};
 pub struct ServerOptions {
     /// `--listen HOST:PORT`
     pub listen: String,
-    /// `--max-workers N`: requests executing at once.
-    pub max_workers: usize,
-    /// `--max-pending M`: admitted requests waiting for a worker (default: `max_workers`).
+    /// `--max-workers N`: calls executing at once, of any kind (default: the library's,
+    /// sized for async work).
+    pub max_workers: Option<usize>,
+    /// `--max-blocking N`: blocking calls executing at once (default: the library's).
+    pub max_blocking: Option<usize>,
+    /// `--max-pending M`: admitted calls waiting, per bound (default: `max_workers`).
     pub max_pending: Option<usize>,
     /// `--overload block|close|fault|http503`
     pub overload: Overload,
@@ -23,8 +26,9 @@ pub struct ServerOptions {
 pub const USAGE: &str = "\
 options (any order, `--name value` or `--name=value`):
   --listen HOST:PORT         address to bind
-  --max-workers N            requests executing at once (default 16)
-  --max-pending M            further requests waiting for a worker (default: max-workers)
+  --max-workers N            requests executing at once, async and blocking (default 1024)
+  --max-blocking N           blocking requests executing at once (default 16)
+  --max-pending M            further requests waiting, per bound (default: max-workers)
   --overload POLICY          block | close | fault | http503 (default block)
   --max-request-size BYTES   largest accepted request body (default 1048576)
   --rpc-path PATH            a path serving XML-RPC (repeatable; default / and /RPC2)";
@@ -34,7 +38,8 @@ impl ServerOptions {
     pub fn parse<I: IntoIterator<Item = String>>(args: I, listen: &str) -> Result<Self, String> {
         let mut options = ServerOptions {
             listen: listen.to_string(),
-            max_workers: 16,
+            max_workers: None,
+            max_blocking: None,
             max_pending: None,
             overload: Overload::Block,
             max_request_size: 1 << 20,
@@ -56,7 +61,8 @@ impl ServerOptions {
             };
             match name.as_str() {
                 "--listen" => options.listen = value()?,
-                "--max-workers" => options.max_workers = number(&name, &value()?)?,
+                "--max-workers" => options.max_workers = Some(number(&name, &value()?)?),
+                "--max-blocking" => options.max_blocking = Some(number(&name, &value()?)?),
                 "--max-pending" => options.max_pending = Some(number(&name, &value()?)?),
                 "--max-request-size" => options.max_request_size = number(&name, &value()?)?,
                 "--rpc-path" => options.rpc_paths.push(value()?),
@@ -64,19 +70,30 @@ impl ServerOptions {
                 other => return Err(format!("unknown option {other:?}\n{USAGE}")),
             }
         }
-        if options.max_workers == 0 {
+        if options.max_workers == Some(0) {
             return Err("--max-workers must be at least 1".into());
+        }
+        if options.max_blocking == Some(0) {
+            return Err("--max-blocking must be at least 1".into());
         }
         Ok(options)
     }
 
     /// Applies the options to a server builder.
     pub fn apply(&self, builder: ServerBuilder) -> ServerBuilder {
-        let builder = builder
-            .max_workers(self.max_workers)
-            .max_pending(self.max_pending.unwrap_or(self.max_workers))
+        let mut builder = builder
             .overload(self.overload.clone())
             .max_request_size(self.max_request_size);
+        // Unset, the library's defaults apply (and `max_pending` follows `max_workers`).
+        if let Some(n) = self.max_workers {
+            builder = builder.max_workers(n);
+        }
+        if let Some(n) = self.max_blocking {
+            builder = builder.max_blocking(n);
+        }
+        if let Some(n) = self.max_pending {
+            builder = builder.max_pending(n);
+        }
         if self.rpc_paths.is_empty() {
             builder
         } else {
@@ -124,10 +141,12 @@ mod tests {
             "--rpc-path=/b",
             "--max-workers",
             "2",
+            "--max-blocking=1",
         ])
         .unwrap();
         assert_eq!(o.listen, "127.0.0.1:9");
-        assert_eq!((o.max_workers, o.max_pending), (2, Some(0)));
+        assert_eq!((o.max_workers, o.max_pending), (Some(2), Some(0)));
+        assert_eq!(o.max_blocking, Some(1));
         assert_eq!(o.overload, Overload::http503());
         assert_eq!(o.rpc_paths, ["/a", "/b"]);
     }
@@ -139,12 +158,17 @@ mod tests {
         assert_eq!(o.overload, Overload::Block);
         assert_eq!(o.max_request_size, 1 << 20);
         assert!(o.rpc_paths.is_empty());
+        assert_eq!(
+            (o.max_workers, o.max_blocking, o.max_pending),
+            (None, None, None)
+        );
     }
 
     #[test]
     fn bad_input_is_an_error() {
         assert!(parse(&["--max-workers", "two"]).is_err());
         assert!(parse(&["--max-workers", "0"]).is_err());
+        assert!(parse(&["--max-blocking", "0"]).is_err());
         assert!(parse(&["--overload", "drop"]).is_err());
         assert!(parse(&["--listen"]).is_err());
         assert!(parse(&["--bogus", "1"]).is_err());

@@ -231,8 +231,9 @@ impl ServerBuilder {
         self
     }
 
-    /// Longest time one call may run; beyond it the call is dropped and answered with an
-    /// internal-error fault. `None` (default) lets calls run as long as they need.
+    /// Longest time one call may run once admitted (for a multicall: each entry); beyond
+    /// it the call is dropped and answered with an internal-error fault. `None` (default)
+    /// lets calls run as long as they need.
     pub fn call_timeout(mut self, timeout: Option<Duration>) -> Self {
         self.config.call_timeout = timeout;
         self
