@@ -74,6 +74,13 @@ pub struct ServerBuilder {
     fallback: Option<Fallback>,
 }
 
+impl Server {
+    /// Starts the configuration of a server.
+    pub fn builder() -> ServerBuilder {
+        ServerBuilder::new()
+    }
+}
+
 impl ServerBuilder {
     pub(crate) fn new() -> Self {
         ServerBuilder {
@@ -372,7 +379,8 @@ impl ServerBuilder {
         if !self.functions.is_empty() {
             mounts.push((None, Arc::new(self.functions)));
         }
-        let router = Router::build(mounts, &System::enabled(&self.config), self.fallback)?;
+        let router = Router::build(mounts, &System::enabled(&self.config), self.fallback)
+            .map_err(|duplicate| BuildError::DuplicateMethod(duplicate.0))?;
         Ok(Server {
             inner: Arc::new(Inner::new(self.config, router)),
         })

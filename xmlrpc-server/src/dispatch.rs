@@ -158,7 +158,7 @@ impl Dispatcher {
             }
             Target::Fallback(fallback) => start_guarded(|| fallback(name, &params, &ctx)),
             Target::System(builtin) => {
-                return Started::Done(builtin.call(&self.router, &self.config, &params))
+                return Started::Done(builtin.call(self.router.infos(), &self.config, &params))
             }
             Target::Unknown => {
                 return Started::Done(Err(Fault::new(

@@ -7,7 +7,7 @@ use std::{
 
 use xmlrpc_core::MethodInfo;
 
-use crate::{method::Fallback, system::System, BuildError, Service};
+use crate::{method::Fallback, system::System, Service};
 
 /// What a wire name is registered to, as stored in the table.
 #[derive(Debug, Clone, Copy)]
@@ -31,6 +31,10 @@ pub(crate) enum Target<'r> {
     Unknown,
 }
 
+/// A wire name claimed twice.
+#[derive(Debug)]
+pub(crate) struct Duplicate(pub String);
+
 /// The method table, fixed at build time.
 pub(crate) struct Router {
     services: Vec<Arc<dyn Service>>,
@@ -47,7 +51,7 @@ impl Router {
         mounts: Vec<(Option<String>, Arc<dyn Service>)>,
         builtins: &[System],
         fallback: Option<Fallback>,
-    ) -> Result<Self, BuildError> {
+    ) -> Result<Self, Duplicate> {
         let mut router = Router {
             services: Vec::with_capacity(mounts.len()),
             names: HashMap::new(),
@@ -74,9 +78,9 @@ impl Router {
         Ok(router)
     }
 
-    fn insert(&mut self, info: MethodInfo, target: Claim) -> Result<(), BuildError> {
+    fn insert(&mut self, info: MethodInfo, target: Claim) -> Result<(), Duplicate> {
         match self.names.entry(info.name.clone()) {
-            Entry::Occupied(_) => Err(BuildError::DuplicateMethod(info.name)),
+            Entry::Occupied(_) => Err(Duplicate(info.name)),
             Entry::Vacant(slot) => {
                 slot.insert(target);
                 self.infos.push(info);
@@ -88,11 +92,6 @@ impl Router {
     /// Metadata of every registered method.
     pub fn infos(&self) -> &[MethodInfo] {
         &self.infos
-    }
-
-    /// Metadata of one method by wire name.
-    pub fn info(&self, name: &str) -> Option<&MethodInfo> {
-        self.infos.iter().find(|info| info.name == name)
     }
 
     /// What answers `name`: a method, a built-in, the fallback, or nothing.

@@ -5,13 +5,11 @@ use std::sync::Arc;
 use xmlrpc_core::{read_call, EncodedValue, Fault};
 
 use crate::{
-    builder::ServerBuilder,
     capacity::Rejection,
     config::Config,
     dispatch::Dispatcher,
     router::Router,
     stats::{Counters, Stats},
-    tower::XmlRpcService,
     CallResult,
 };
 
@@ -45,21 +43,9 @@ pub(crate) enum Refused<'a, D> {
 }
 
 impl Server {
-    /// Starts the configuration of a server.
-    pub fn builder() -> ServerBuilder {
-        ServerBuilder::new()
-    }
-
     /// A snapshot of the counters.
     pub fn stats(&self) -> Stats {
         self.inner.stats.snapshot()
-    }
-
-    /// The XML-RPC endpoint as a tower / hyper service, to mount inside another application
-    /// (e.g. axum's `Router::route_service("/RPC2", server.tower_service())`). It answers
-    /// at whatever path it is mounted on; the server's `rpc_paths` are not consulted.
-    pub fn tower_service(&self) -> XmlRpcService {
-        XmlRpcService::new(self.inner.clone(), false)
     }
 
     /// Answers one `methodCall` document, without HTTP: the bytes of the `methodResponse`.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use xmlrpc_core::{Fault, MethodInfo, Params};
 
-use crate::{config::Config, handler::encode, router::Router, CallResult};
+use crate::{config::Config, handler::encode, CallResult};
 
 /// A built-in method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,22 +75,23 @@ impl System {
         }
     }
 
-    /// Answers every built-in except multicall, which the dispatcher runs.
-    pub fn call(self, router: &Router, config: &Config, params: &Params<'_>) -> CallResult {
+    /// Answers every built-in except multicall, which the dispatcher runs; `methods` is
+    /// the metadata of every registered method.
+    pub fn call(self, methods: &[MethodInfo], config: &Config, params: &Params<'_>) -> CallResult {
         let options = &config.encode;
         match self {
             System::ListMethods => {
                 no_params(params)?;
-                let mut names: Vec<&str> = router.infos().iter().map(|i| &*i.name).collect();
+                let mut names: Vec<&str> = methods.iter().map(|i| &*i.name).collect();
                 names.sort_unstable();
                 encode(&names, options)
             }
             System::MethodHelp => {
-                let info = named_method(router, params)?;
+                let info = named_method(methods, params)?;
                 encode(&info.help, options)
             }
             System::MethodSignature => {
-                let info = named_method(router, params)?;
+                let info = named_method(methods, params)?;
                 match &info.signatures {
                     Some(signatures) => encode(signatures, options),
                     None => encode("undef", options),
@@ -119,16 +120,22 @@ fn no_params(params: &Params<'_>) -> Result<(), Fault> {
     }
 }
 
-fn named_method<'r>(router: &'r Router, params: &Params<'_>) -> Result<&'r MethodInfo, Fault> {
+fn named_method<'m>(
+    methods: &'m [MethodInfo],
+    params: &Params<'_>,
+) -> Result<&'m MethodInfo, Fault> {
     let mut args = params.args();
     let name: String = args.required("name").map_err(|e| e.to_fault())?;
     args.finish("1").map_err(|e| e.to_fault())?;
-    router.info(&name).ok_or_else(|| {
-        Fault::new(
-            Fault::METHOD_NOT_FOUND,
-            format!("method '{name}' not found"),
-        )
-    })
+    methods
+        .iter()
+        .find(|info| info.name == name)
+        .ok_or_else(|| {
+            Fault::new(
+                Fault::METHOD_NOT_FOUND,
+                format!("method '{name}' not found"),
+            )
+        })
 }
 
 #[derive(Serialize)]

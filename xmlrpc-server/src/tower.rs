@@ -12,7 +12,7 @@ use hyper::body::Body;
 use crate::{
     http::{handle, ResponseBody},
     server::Inner,
-    BoxFuture,
+    BoxFuture, Server,
 };
 
 /// The XML-RPC endpoint as a `tower::Service` and a `hyper::service::Service`, from
@@ -46,6 +46,15 @@ impl XmlRpcService {
         let inner = self.inner.clone();
         let check_path = self.check_path;
         Box::pin(async move { Ok(handle(&inner, req, check_path).await.for_host()) })
+    }
+}
+
+impl Server {
+    /// The XML-RPC endpoint as a tower / hyper service, to mount inside another application
+    /// (e.g. axum's `Router::route_service("/RPC2", server.tower_service())`). It answers
+    /// at whatever path it is mounted on; the server's `rpc_paths` are not consulted.
+    pub fn tower_service(&self) -> XmlRpcService {
+        XmlRpcService::new(self.inner.clone(), false)
     }
 }
 
