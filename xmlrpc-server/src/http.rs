@@ -58,14 +58,14 @@ where
 {
     let (head, body) = req.into_parts();
     // A refusal before the body is read closes the connection when a body is on its way.
-    let unread = rules::body_pending(&head.headers);
+    let unread = || rules::body_pending(&head.headers);
     let accepted = match rules::check(&head, &inner.config, check_path) {
         Ok(accepted) => accepted,
         Err(rules::Refusal::Status(status)) => {
-            return Reply::Response(response::refused(inner, status, unread))
+            return Reply::Response(response::refused(inner, status, unread()))
         }
         Err(rules::Refusal::Denied(deny)) => {
-            return Reply::Response(response::denied(inner, deny, unread))
+            return Reply::Response(response::denied(inner, deny, unread()))
         }
     };
     let bytes = match body::read(body, accepted.length, accepted.gzipped, &inner.config).await {
