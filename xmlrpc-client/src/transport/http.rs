@@ -1,18 +1,36 @@
-//! `http://` and `https://` through reqwest (rustls with the `tls` feature).
+//! `http://` and `https://`: plain HTTP straight to the server through the pool of
+//! [`super::pool`] (sequential calls share one connection); HTTPS, and HTTP through a
+//! proxy named in the environment, through reqwest (rustls with the `tls` feature).
 
-use bytes::BytesMut;
-use http::{header, HeaderMap, HeaderValue};
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::{header, HeaderMap, HeaderValue, Method, Uri};
+use http_body_util::Full;
+use hyper_util::rt::TokioIo;
 use reqwest::Url;
+use tokio::net::TcpStream;
 
-use super::{body, RawResponse, Request};
+use super::{
+    body,
+    pool::{Connect, Pool},
+    RawResponse, Request,
+};
 use crate::{builder::Settings, Error};
 
-/// A reqwest client (one keep-alive pool, shared by clones) and the endpoint URL.
+/// The endpoint URL and the way to it (one keep-alive pool, shared by clones).
 #[derive(Debug)]
 pub(crate) struct HttpTransport {
-    client: reqwest::Client,
+    route: Route,
     url: Url,
-    timeout: std::time::Duration,
+    timeout: Duration,
+}
+
+#[derive(Debug)]
+enum Route {
+    // Boxed: built once per client, and the enum stays a pointer wide.
+    Direct(Box<Direct>),
+    Reqwest(reqwest::Client),
 }
 
 impl HttpTransport {
@@ -21,40 +39,33 @@ impl HttpTransport {
         headers: HeaderMap,
         settings: &Settings,
     ) -> Result<HttpTransport, Error> {
-        let mut builder = reqwest::Client::builder()
-            .default_headers(headers)
-            // The whole-call timeout is applied by the client around every transport alike.
-            .connect_timeout(settings.connect_timeout)
-            // A redirect would turn the POST into a GET; report the 3xx instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .http1_only()
-            .tcp_nodelay(true)
-            .pool_idle_timeout(settings.pool_idle_timeout);
-        if !settings.env_proxy {
-            builder = builder.no_proxy();
-        }
-        #[cfg(feature = "tls")]
-        let builder = settings
-            .root_certificates
-            .iter()
-            .try_fold(builder, |b, pem| {
-                reqwest::Certificate::from_pem(pem)
-                    .map(|cert| b.add_root_certificate(cert))
-                    .map_err(|e| Error::Config(format!("invalid root certificate: {e}")))
-            })?;
-        let client = builder
-            .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+        let direct = url.scheme() == "http" && !(settings.env_proxy && http_proxy_in_env());
+        let route = if direct {
+            Route::Direct(Box::new(Direct::new(&url, headers, settings)?))
+        } else {
+            Route::Reqwest(reqwest_client(headers, settings)?)
+        };
         Ok(HttpTransport {
-            client,
+            route,
             url,
             timeout: settings.timeout,
         })
     }
 
     pub(crate) async fn send(&self, request: Request, max: usize) -> Result<RawResponse, Error> {
-        let mut builder = self
-            .client
+        match &self.route {
+            Route::Direct(direct) => direct.send(request, max).await,
+            Route::Reqwest(client) => self.send_reqwest(client, request, max).await,
+        }
+    }
+
+    async fn send_reqwest(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        max: usize,
+    ) -> Result<RawResponse, Error> {
+        let mut builder = client
             .post(self.url.clone())
             .header(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
         if request.gzipped {
@@ -90,5 +101,142 @@ impl HttpTransport {
         } else {
             Error::transport_from("the HTTP exchange failed", e.without_url())
         }
+    }
+}
+
+/// Whether the environment names a proxy for plain HTTP (reqwest then applies it, with
+/// `NO_PROXY`).
+fn http_proxy_in_env() -> bool {
+    ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+        .iter()
+        .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
+}
+
+/// The reqwest client of HTTPS and proxied targets.
+fn reqwest_client(headers: HeaderMap, settings: &Settings) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .default_headers(headers)
+        // The whole-call timeout is applied by the client around every transport alike.
+        .connect_timeout(settings.connect_timeout)
+        // A redirect would turn the POST into a GET; report the 3xx instead.
+        .redirect(reqwest::redirect::Policy::none())
+        .http1_only()
+        .tcp_nodelay(true)
+        .pool_idle_timeout(settings.pool_idle_timeout);
+    if !settings.env_proxy {
+        builder = builder.no_proxy();
+    }
+    #[cfg(feature = "tls")]
+    let builder = settings
+        .root_certificates
+        .iter()
+        .try_fold(builder, |b, pem| {
+            reqwest::Certificate::from_pem(pem)
+                .map(|cert| b.add_root_certificate(cert))
+                .map_err(|e| Error::Config(format!("invalid root certificate: {e}")))
+        })?;
+    builder
+        .build()
+        .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))
+}
+
+/// Plain HTTP to the server itself: the request target, `Host` and headers of every call.
+#[derive(Debug)]
+struct Direct {
+    pool: Pool<TcpConnector>,
+    target: Uri,
+    host: HeaderValue,
+    headers: HeaderMap,
+}
+
+impl Direct {
+    fn new(url: &Url, headers: HeaderMap, settings: &Settings) -> Result<Direct, Error> {
+        let bad = |e: &dyn std::fmt::Display| Error::Config(format!("invalid URL {url}: {e}"));
+        let host = url.host_str().ok_or_else(|| bad(&"no host"))?;
+        let port = url.port_or_known_default().ok_or_else(|| bad(&"no port"))?;
+        // `Host` names the port only when it is not the default one, as browsers do.
+        let authority = match url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        let target = match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_string(),
+        };
+        Ok(Direct {
+            pool: Pool::new(
+                TcpConnector {
+                    host: host.to_string(),
+                    port,
+                    connect_timeout: settings.connect_timeout,
+                    url: url.to_string(),
+                },
+                settings.pool_idle_timeout,
+            ),
+            target: target.parse().map_err(|e| bad(&e))?,
+            host: HeaderValue::from_str(&authority).map_err(|e| bad(&e))?,
+            headers,
+        })
+    }
+
+    async fn send(&self, request: Request, max: usize) -> Result<RawResponse, Error> {
+        let mut builder = http::Request::builder()
+            .method(Method::POST)
+            .uri(self.target.clone())
+            .header(header::HOST, self.host.clone())
+            .header(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"))
+            .header(header::CONTENT_LENGTH, request.body.len());
+        if request.gzipped {
+            builder = builder.header(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        if let Some(headers) = builder.headers_mut() {
+            headers.extend(self.headers.clone());
+        }
+        let http_request = builder
+            .body(Full::<Bytes>::new(request.body))
+            .map_err(|e| Error::transport_from("cannot build the HTTP request", e))?;
+        let exchanged = self.pool.exchange(http_request, max).await?;
+        Ok(RawResponse {
+            status: exchanged.response.status().as_u16(),
+            content_encoding: exchanged
+                .response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .cloned(),
+            body: exchanged.body,
+        })
+    }
+}
+
+/// Connects to the URL's host and port (each address it resolves to, in turn).
+#[derive(Debug)]
+struct TcpConnector {
+    host: String,
+    port: u16,
+    connect_timeout: Duration,
+    url: String,
+}
+
+impl Connect for TcpConnector {
+    type Io = TokioIo<TcpStream>;
+
+    async fn connect(&self) -> std::io::Result<Self::Io> {
+        // IPv6 literals come bracketed from the URL.
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let connect = TcpStream::connect((host, self.port));
+        let stream = tokio::time::timeout(self.connect_timeout, connect)
+            .await
+            .map_err(|_| {
+                std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!("connecting took longer than {:?}", self.connect_timeout),
+                )
+            })??;
+        stream.set_nodelay(true)?;
+        Ok(TokioIo::new(stream))
+    }
+
+    fn describe(&self) -> String {
+        self.url.clone()
     }
 }

@@ -5,6 +5,7 @@
 
 mod body;
 mod http;
+mod pool;
 mod scgi;
 mod unix;
 
