@@ -1,6 +1,6 @@
-//! `http://` and `https://`: plain HTTP straight to the server through the pool of
-//! [`super::pool`] (sequential calls share one connection); HTTPS, and HTTP through a
-//! proxy named in the environment, through reqwest (rustls with the `tls` feature).
+//! `http://` and `https://` (feature `tls`) straight to the server through the pool of
+//! [`super::pool`], so sequential calls share one connection; through a proxy named in the
+//! environment, reqwest (which applies `NO_PROXY` and the proxy's own rules).
 
 use std::time::Duration;
 
@@ -39,7 +39,14 @@ impl HttpTransport {
         headers: HeaderMap,
         settings: &Settings,
     ) -> Result<HttpTransport, Error> {
-        let direct = url.scheme() == "http" && !(settings.env_proxy && http_proxy_in_env());
+        let direct = match url.scheme() {
+            "http" => !(settings.env_proxy && proxy_in_env(&["http_proxy", "HTTP_PROXY"])),
+            "https" => {
+                cfg!(feature = "tls")
+                    && !(settings.env_proxy && proxy_in_env(&["https_proxy", "HTTPS_PROXY"]))
+            }
+            _ => false,
+        };
         let route = if direct {
             Route::Direct(Box::new(Direct::new(&url, headers, settings)?))
         } else {
@@ -104,15 +111,16 @@ impl HttpTransport {
     }
 }
 
-/// Whether the environment names a proxy for plain HTTP (reqwest then applies it, with
-/// `NO_PROXY`).
-fn http_proxy_in_env() -> bool {
-    ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
+/// Whether the environment names a proxy in one of `names` or in `ALL_PROXY` (reqwest then
+/// applies it, with `NO_PROXY`).
+fn proxy_in_env(names: &[&str]) -> bool {
+    names
         .iter()
+        .chain(&["all_proxy", "ALL_PROXY"])
         .any(|name| std::env::var_os(name).is_some_and(|v| !v.is_empty()))
 }
 
-/// The reqwest client of HTTPS and proxied targets.
+/// The reqwest client of proxied targets.
 fn reqwest_client(headers: HeaderMap, settings: &Settings) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder()
         .default_headers(headers)
@@ -163,13 +171,22 @@ impl Direct {
             Some(query) => format!("{}?{query}", url.path()),
             None => url.path().to_string(),
         };
+        // IPv6 literals come bracketed from the URL.
+        let bare_host = host.trim_start_matches('[').trim_end_matches(']');
+        #[cfg(feature = "tls")]
+        let tls = match url.scheme() {
+            "https" => Some(super::tls::Tls::new(bare_host, settings)?),
+            _ => None,
+        };
         Ok(Direct {
             pool: Pool::new(
                 TcpConnector {
-                    host: host.to_string(),
+                    host: bare_host.to_string(),
                     port,
                     connect_timeout: settings.connect_timeout,
                     url: url.to_string(),
+                    #[cfg(feature = "tls")]
+                    tls,
                 },
                 settings.pool_idle_timeout,
             ),
@@ -208,32 +225,49 @@ impl Direct {
     }
 }
 
-/// Connects to the URL's host and port (each address it resolves to, in turn).
+/// Connects to the URL's host and port (each address it resolves to, in turn), with the
+/// TLS handshake for `https://`.
 #[derive(Debug)]
 struct TcpConnector {
     host: String,
     port: u16,
     connect_timeout: Duration,
     url: String,
+    #[cfg(feature = "tls")]
+    tls: Option<super::tls::Tls>,
+}
+
+/// A plain or a TLS stream.
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin {}
+
+impl<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + Unpin> Stream for S {}
+
+impl TcpConnector {
+    async fn connect_and_handshake(&self) -> std::io::Result<Box<dyn Stream>> {
+        let stream = TcpStream::connect((self.host.as_str(), self.port)).await?;
+        stream.set_nodelay(true)?;
+        #[cfg(feature = "tls")]
+        if let Some(tls) = &self.tls {
+            return Ok(Box::new(tls.handshake(stream).await?));
+        }
+        Ok(Box::new(stream))
+    }
 }
 
 impl Connect for TcpConnector {
-    type Io = TokioIo<TcpStream>;
+    type Io = TokioIo<Box<dyn Stream>>;
 
+    /// Connecting and the TLS handshake together take at most the connect timeout.
     async fn connect(&self) -> std::io::Result<Self::Io> {
-        // IPv6 literals come bracketed from the URL.
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
-        let connect = TcpStream::connect((host, self.port));
-        let stream = tokio::time::timeout(self.connect_timeout, connect)
+        tokio::time::timeout(self.connect_timeout, self.connect_and_handshake())
             .await
             .map_err(|_| {
                 std::io::Error::new(
                     std::io::ErrorKind::TimedOut,
                     format!("connecting took longer than {:?}", self.connect_timeout),
                 )
-            })??;
-        stream.set_nodelay(true)?;
-        Ok(TokioIo::new(stream))
+            })?
+            .map(TokioIo::new)
     }
 
     fn describe(&self) -> String {
