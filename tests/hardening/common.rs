@@ -149,10 +149,22 @@ impl ChildServer {
     /// Starts the child; with `reuseport` it binds its `--listen` address with
     /// SO_REUSEPORT, so that several children can share one port.
     pub fn spawn_with(options: &[&str], reuseport: bool) -> ChildServer {
+        Self::spawn_env(options, reuseport, &[])
+    }
+
+    /// Starts the child allowing `max_connections` open connections (interop-server has no
+    /// option for it).
+    pub fn spawn_with_max_connections(options: &[&str], max_connections: usize) -> ChildServer {
+        let max = max_connections.to_string();
+        Self::spawn_env(options, false, &[("HARDENING_CHILD_MAX_CONNECTIONS", &max)])
+    }
+
+    fn spawn_env(options: &[&str], reuseport: bool, env: &[(&str, &str)]) -> ChildServer {
         let mut command = Command::new(std::env::current_exe().expect("test binary path"));
         if reuseport {
             command.env("HARDENING_CHILD_REUSEPORT", "1");
         }
+        command.envs(env.iter().copied());
         let mut child = command
             .args([
                 "--exact",
@@ -263,7 +275,19 @@ fn child_server() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let server = examples::interop::server(&options).expect("server");
+        let server = match std::env::var("HARDENING_CHILD_MAX_CONNECTIONS") {
+            Ok(max) => {
+                use examples::interop::{Interop, InteropImpl, Validator1};
+                let max = max.parse().expect("a connection count");
+                options
+                    .apply(xmlrpc_server::Server::builder().max_connections(max))
+                    .service(Validator1::into_service(InteropImpl))
+                    .service(Interop::into_service(InteropImpl))
+                    .build()
+                    .expect("server")
+            }
+            Err(_) => examples::interop::server(&options).expect("server"),
+        };
         let running = if std::env::var_os("HARDENING_CHILD_REUSEPORT").is_some() {
             server.bind_reuseport(&options.listen).await
         } else {
@@ -354,4 +378,43 @@ pub async fn eventually(mut check: impl FnMut() -> bool) -> bool {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     check()
+}
+
+/// Raises this process's soft limit of open files to at least `needed` (up to the hard
+/// limit), for tests that hold thousands of sockets; child servers inherit it. Panics when
+/// the hard limit is too low, so such a test fails loudly instead of measuring nothing.
+pub fn raise_fd_limit(needed: u64) {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct passed to them.
+    unsafe {
+        assert_eq!(libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit), 0);
+        if limit.rlim_cur >= needed {
+            return;
+        }
+        assert!(
+            limit.rlim_max >= needed,
+            "this test needs {needed} open files; the hard limit is {}",
+            limit.rlim_max
+        );
+        limit.rlim_cur = needed;
+        assert_eq!(libc::setrlimit(libc::RLIMIT_NOFILE, &limit), 0);
+    }
+}
+
+/// A keep-alive `interop.add(1, 1)` request (no `Connection: close`).
+pub fn keep_alive_add() -> Vec<u8> {
+    let body = call(
+        "interop.add",
+        "<param><value><int>1</int></value></param><param><value><int>1</int></value></param>",
+    );
+    let mut request = format!(
+        "POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(&body);
+    request
 }

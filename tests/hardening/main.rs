@@ -7,6 +7,8 @@
 mod auth;
 mod common;
 mod contain;
+mod fault_codes;
+mod flood;
 mod hostile;
 mod nginx;
 mod shutdown;

@@ -30,7 +30,10 @@ impl Pki {
             .unwrap()
             .signed_by(&leaf_key, &issuer)
             .unwrap();
-        let dir = std::env::temp_dir().join(format!("xmlrpc-tls-{}", std::process::id()));
+        // One directory per PKI: tests run at once.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let dir = std::env::temp_dir().join(format!("xmlrpc-tls-{}-{n}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("cert.pem"), leaf.pem()).unwrap();
         std::fs::write(dir.join("key.pem"), leaf_key.serialize_pem()).unwrap();
@@ -110,6 +113,30 @@ async fn https_with_a_custom_ca_and_basic_auth() {
         trusted.call::<i32, _>("interop.add", (1, 1)).await.unwrap(),
         2
     );
+    running.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sequential_https_calls_use_one_connection() {
+    let pki = Pki::generate();
+    let running = local_server(Server::builder())
+        .bind_tls("127.0.0.1:0", pki.server_config())
+        .await
+        .unwrap();
+    let port = running.local_addr().unwrap().port();
+    let client = Client::builder(&format!("https://localhost:{port}/RPC2"))
+        .add_root_certificate_pem(pki.ca_pem.clone())
+        .build()
+        .unwrap();
+    for i in 0..100 {
+        let sum: i32 = tokio::time::timeout(NO_HANG, client.call("interop.add", (i, 1)))
+            .await
+            .expect("answered within 10 s")
+            .unwrap();
+        assert_eq!(sum, i + 1);
+    }
+    // The server counts the connections it accepted.
+    assert_eq!(running.stats().connections_total, 1);
     running.shutdown().await;
 }
 

@@ -51,9 +51,10 @@
 //!
 //! | URL | transport |
 //! |---|---|
-//! | `http://host:port/path`, `https://...` | HTTP/1.1 with keep-alive (reqwest; rustls with the `tls` feature, on by default) |
+//! | `http://host:port/path` | HTTP/1.1 with keep-alive: sequential calls use one connection, concurrent calls one each (hyper; through reqwest when the environment names a proxy) |
+//! | `https://...` | the same over TLS (rustls with the `ring` provider and the `webpki-roots` CAs; feature `tls`, on by default) |
 //! | `http://user:pass@host/...` | the same, with HTTP Basic auth (also [`ClientBuilder::basic_auth`]) |
-//! | `unix:///path/to.sock[?path=/RPC2]` | HTTP/1.1 over a Unix socket (hyper), HTTP path default `/RPC2` |
+//! | `unix:///path/to.sock[?path=/RPC2]` | HTTP/1.1 with keep-alive over a Unix socket (hyper, one connection for sequential calls), HTTP path default `/RPC2` |
 //! | `scgi://host:port[/path]` | SCGI over TCP (rtorrent), one connection per call |
 //! | `scgi+unix:///path/to.sock[?path=/RPC2]` | SCGI over a Unix socket |
 //!

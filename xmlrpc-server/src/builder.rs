@@ -95,6 +95,7 @@ impl ServerBuilder {
                 encode: EncodeOptions::default(),
                 limits: Limits::default(),
                 max_connections: 1024,
+                max_connections_per_peer: None,
                 max_header_size: 64 << 10,
                 header_read_timeout: Duration::from_secs(10),
                 body_read_timeout: Duration::from_secs(30),
@@ -207,9 +208,22 @@ impl ServerBuilder {
         self
     }
 
-    /// Most connections open at once; beyond it the server stops accepting until one closes.
+    /// Most connections open at once (default 1024; also the listen backlog of the sockets
+    /// the server binds). When a new connection arrives at the cap, the server closes the
+    /// one that has waited longest without a request in progress (a silent socket, a head
+    /// still arriving, an idle keep-alive connection) and serves the new one; connections
+    /// with a call running are never closed for it. Keep it below the process's
+    /// file-descriptor limit.
     pub fn max_connections(mut self, n: usize) -> Self {
         self.config.max_connections = n;
+        self
+    }
+
+    /// Most connections open at once from one IP address (default: no limit). Beyond it a
+    /// new connection from that address gets a 503 with `Retry-After: 1` and is closed.
+    /// Clients behind one proxy or NAT share an address: size it for them.
+    pub fn max_connections_per_peer(mut self, n: Option<usize>) -> Self {
+        self.config.max_connections_per_peer = n;
         self
     }
 
@@ -220,7 +234,9 @@ impl ServerBuilder {
         self
     }
 
-    /// Longest time from the first byte of a request to the end of its headers.
+    /// Longest time to receive a request head: from the accept for a connection's first
+    /// request (a socket that sends nothing is closed after it), from the first byte for
+    /// the next ones on a kept-alive connection. Default 10 s.
     pub fn header_read_timeout(mut self, timeout: Duration) -> Self {
         self.config.header_read_timeout = timeout;
         self
@@ -365,6 +381,11 @@ impl ServerBuilder {
         if self.config.max_connections == 0 {
             return Err(BuildError::InvalidConfig(
                 "max_connections must be at least 1",
+            ));
+        }
+        if self.config.max_connections_per_peer == Some(0) {
+            return Err(BuildError::InvalidConfig(
+                "max_connections_per_peer must be at least 1",
             ));
         }
         if self.config.max_header_size < 8192 {

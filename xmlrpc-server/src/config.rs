@@ -62,6 +62,7 @@ pub(crate) struct Config {
     pub encode: EncodeOptions,
     pub limits: Limits,
     pub max_connections: usize,
+    pub max_connections_per_peer: Option<usize>,
     pub max_header_size: usize,
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,

@@ -1,11 +1,15 @@
 //! One connection: hyper's HTTP/1.1 state machine over an IO that enforces the header-read
-//! and idle timeouts, with graceful shutdown.
+//! and idle timeouts, with graceful shutdown and closing when the connection cap needs its
+//! slot.
 
 use std::{
     future::Future,
     io,
     pin::Pin,
-    sync::{Arc, Mutex},
+    sync::{
+        atomic::{AtomicBool, Ordering},
+        Arc, Mutex,
+    },
     task::{ready, Context, Poll},
     time::Duration,
 };
@@ -14,11 +18,13 @@ use hyper::{server::conn::http1, service::service_fn};
 use hyper_util::rt::TokioIo;
 use tokio::{
     io::{AsyncRead, AsyncWrite, ReadBuf},
-    sync::{watch, OwnedSemaphorePermit},
+    sync::{watch, Notify},
     time::{Instant, Sleep},
 };
 
-use crate::{auth::PeerAddr, http::handle, running::stopping, server::Inner, stats::GaugeGuard};
+use crate::{
+    auth::PeerAddr, http::handle, listen::Slot, running::stopping, server::Inner, stats::GaugeGuard,
+};
 
 /// The connection ends without a response (overload policy `Close`, broken body).
 #[derive(Debug)]
@@ -37,7 +43,7 @@ pub(crate) async fn serve<IO>(
     inner: Arc<Inner>,
     io: IO,
     mut shutdown: watch::Receiver<Option<std::time::Instant>>,
-    _slot: OwnedSemaphorePermit,
+    slot: Slot,
     peer: Option<std::net::SocketAddr>,
 ) where
     IO: AsyncRead + AsyncWrite + Unpin + Send + 'static,
@@ -47,18 +53,16 @@ pub(crate) async fn serve<IO>(
         .stats
         .connections_total
         .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let state = Arc::new(ConnState::new(
-        inner.config.header_read_timeout,
-        inner.config.idle_timeout,
-    ));
+    let state = slot.state().clone();
     let io = TokioIo::new(TimedIo::new(io, state.clone()));
     let service = {
         let inner = inner.clone();
+        let state = state.clone();
         service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
             if let Some(peer) = peer {
                 req.extensions_mut().insert(PeerAddr(peer));
             }
-            let busy = Busy::enter(state.clone());
+            let busy = state.enter_busy();
             let inner = inner.clone();
             async move {
                 let reply = handle(&inner, req, true).await;
@@ -86,35 +90,102 @@ pub(crate) async fn serve<IO>(
                 tracing::debug!("connection ended during shutdown: {e}");
             }
         }
+        _ = state.evicted() => {
+            if state.mid_head() {
+                // A silent socket or a head still arriving: nothing was asked yet, so
+                // closing at once loses nothing (hyper would wait for the whole head).
+                tracing::debug!("connection closed to free a slot for a new one");
+            } else {
+                // Idle between requests, or a response still being written (the choice
+                // raced with a request): end after it, like a graceful shutdown.
+                conn.as_mut().graceful_shutdown();
+                if let Err(e) = conn.await {
+                    tracing::debug!("connection ended while freeing its slot: {e}");
+                }
+            }
+        }
     }
+    // `slot` (a parameter) is dropped after the `_open` gauge: the slot frees last.
 }
 
-/// Timing state shared by the IO wrapper and the requests of one connection.
-struct ConnState {
+/// Timing state shared by the IO wrapper, the requests of one connection and the
+/// connection cap (which may ask the connection to close).
+pub(crate) struct ConnState {
     header_timeout: Duration,
     idle_timeout: Duration,
     times: Mutex<Times>,
+    /// Set once the cap has asked this connection to close.
+    evicted: AtomicBool,
+    evict: Notify,
 }
 
 struct Times {
     /// A request is being handled: no IO deadline (the body has its own timeout).
     busy: bool,
-    /// When the first byte of the next request's head arrived.
+    /// Since when the connection waits for the head of its next request: the accept for
+    /// the first request (a socket that never sends a byte is closed after the header
+    /// timeout), the first byte for the next ones on a kept-alive connection.
     head_started: Option<Instant>,
     last_activity: Instant,
 }
 
 impl ConnState {
-    fn new(header_timeout: Duration, idle_timeout: Duration) -> Self {
+    /// The state of a connection accepted now.
+    pub(crate) fn new(header_timeout: Duration, idle_timeout: Duration) -> Self {
+        let now = Instant::now();
         ConnState {
             header_timeout,
             idle_timeout,
             times: Mutex::new(Times {
                 busy: false,
-                head_started: None,
-                last_activity: Instant::now(),
+                head_started: Some(now),
+                last_activity: now,
             }),
+            evicted: AtomicBool::new(false),
+            evict: Notify::new(),
         }
+    }
+
+    /// When the connection last started to wait for a request (see [`Times`]); `None`
+    /// while a request is handled or once it was asked to close: those are not chosen.
+    pub(crate) fn evictable_since(&self) -> Option<Instant> {
+        if self.is_evicted() {
+            return None;
+        }
+        let times = self.times();
+        (!times.busy).then(|| times.head_started.unwrap_or(times.last_activity))
+    }
+
+    /// Asks the connection to close (at once when no request is in progress).
+    pub(crate) fn evict(&self) {
+        self.evicted.store(true, Ordering::Relaxed);
+        self.evict.notify_one();
+    }
+
+    pub(crate) fn is_evicted(&self) -> bool {
+        self.evicted.load(Ordering::Relaxed)
+    }
+
+    /// Resolves once the connection has been asked to close.
+    async fn evicted(&self) {
+        self.evict.notified().await;
+    }
+
+    /// Whether the connection is waiting for (or receiving) a request head, with no
+    /// request handled and no response pending.
+    fn mid_head(&self) -> bool {
+        let times = self.times();
+        !times.busy && times.head_started.is_some()
+    }
+
+    /// Marks the connection busy while a request is handled.
+    pub(crate) fn enter_busy(self: &Arc<Self>) -> Busy {
+        {
+            let mut times = self.times();
+            times.busy = true;
+            times.head_started = None;
+        }
+        Busy(self.clone())
     }
 
     fn times(&self) -> std::sync::MutexGuard<'_, Times> {
@@ -134,31 +205,24 @@ impl ConnState {
         self.times().last_activity = Instant::now();
     }
 
+    /// When the IO gives up waiting: none while a request is handled; the header timeout
+    /// from the start of the head (but never later than the idle timeout from the last
+    /// byte); the idle timeout between requests.
     fn deadline(&self) -> Option<Instant> {
         let times = self.times();
+        let idle = times.last_activity + self.idle_timeout;
         if times.busy {
             None
         } else if let Some(started) = times.head_started {
-            Some(started + self.header_timeout)
+            Some((started + self.header_timeout).min(idle))
         } else {
-            Some(times.last_activity + self.idle_timeout)
+            Some(idle)
         }
     }
 }
 
-/// Marks the connection busy while a request is handled.
-struct Busy(Arc<ConnState>);
-
-impl Busy {
-    fn enter(state: Arc<ConnState>) -> Self {
-        {
-            let mut times = state.times();
-            times.busy = true;
-            times.head_started = None;
-        }
-        Busy(state)
-    }
-}
+/// Keeps the connection marked busy while a request is handled.
+pub(crate) struct Busy(Arc<ConnState>);
 
 impl Drop for Busy {
     fn drop(&mut self) {

@@ -81,7 +81,7 @@ pub use config::Overload;
 pub use http::ResponseBody;
 pub use listen::reuseport_listener;
 pub use method::{FromParams, Method};
-pub use running::{ListenAddr, RunningServer, ServerHandle};
+pub use running::{ListenAddr, RunningServer, ServerHandle, ShutdownGuard};
 pub use server::Server;
 pub use service::{BoxFuture, CallContext, CallResult, Service};
 pub use stats::Stats;

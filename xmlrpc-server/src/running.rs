@@ -82,8 +82,31 @@ impl fmt::Debug for ServerHandle {
     }
 }
 
-/// A bound, serving server. Dropping it leaves the server running in the background;
-/// stop it with [`RunningServer::shutdown`] or a [`ServerHandle`].
+/// A bound, serving server: its address, counters and the way to stop it.
+///
+/// Like tokio's `JoinHandle`, this is a handle, not the server: dropping it (and every
+/// [`ServerHandle`]) leaves the server serving in the background until its tokio runtime
+/// ends. So a function may bind a server and return only its address, and
+/// `let _ = server.bind(addr).await?;` serves. To stop a server, call
+/// [`RunningServer::shutdown`] (or [`ServerHandle::shutdown`] from elsewhere), run it with
+/// [`RunningServer::until_signal`], or turn it into a [`ShutdownGuard`] with
+/// [`RunningServer::shutdown_on_drop`], which starts a graceful shutdown when dropped.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let server = xmlrpc_server::Server::builder().build().unwrap();
+/// let addr = server.bind("127.0.0.1:0").await?.local_addr().unwrap();
+/// // The handle is gone, the server still answers.
+/// assert!(tokio::net::TcpStream::connect(addr).await.is_ok());
+///
+/// let guard = server.bind("127.0.0.1:0").await?.shutdown_on_drop();
+/// let handle = guard.handle();
+/// drop(guard); // starts a graceful shutdown
+/// assert!(handle.is_shutting_down());
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct RunningServer {
     handle: ServerHandle,
@@ -144,6 +167,14 @@ impl RunningServer {
         self.wait().await;
     }
 
+    /// Turns this handle into a guard that starts a graceful shutdown (deadline: the
+    /// builder's `shutdown_timeout`) when it is dropped: for tests and scoped servers.
+    pub fn shutdown_on_drop(self) -> ShutdownGuard {
+        ShutdownGuard {
+            running: Some(self),
+        }
+    }
+
     /// Waits until the server has stopped (after a shutdown requested through a handle).
     pub async fn wait(self) {
         if let Err(e) = self.task.await {
@@ -163,6 +194,43 @@ impl RunningServer {
         handle.shutdown();
         self.wait().await;
         Ok(())
+    }
+}
+
+/// A [`RunningServer`] that starts a graceful shutdown when dropped (from
+/// [`RunningServer::shutdown_on_drop`]). It dereferences to the `RunningServer`; the drop
+/// only starts the shutdown (a drop cannot wait): to wait for the server to stop, take it
+/// back with [`ShutdownGuard::disarm`] and call [`RunningServer::shutdown`].
+#[derive(Debug)]
+#[must_use = "dropping the guard at once shuts the server down"]
+pub struct ShutdownGuard {
+    running: Option<RunningServer>,
+}
+
+impl ShutdownGuard {
+    /// The `RunningServer` back, without shutting it down.
+    pub fn disarm(mut self) -> RunningServer {
+        self.running
+            .take()
+            .expect("the guard holds the server until dropped")
+    }
+}
+
+impl std::ops::Deref for ShutdownGuard {
+    type Target = RunningServer;
+
+    fn deref(&self) -> &RunningServer {
+        self.running
+            .as_ref()
+            .expect("the guard holds the server until dropped")
+    }
+}
+
+impl Drop for ShutdownGuard {
+    fn drop(&mut self) {
+        if let Some(running) = &self.running {
+            running.handle.shutdown();
+        }
     }
 }
 
@@ -196,8 +264,10 @@ impl Server {
     }
 }
 
-/// Resolves once a shutdown has been requested.
+/// Resolves once a shutdown has been requested. When every handle is dropped without one,
+/// no shutdown can come any more: the server serves until its runtime ends.
 pub(crate) async fn stopping(shutdown: &mut watch::Receiver<Option<Instant>>) {
-    // A closed channel means the server is gone: treat it as stopping too.
-    let _ = shutdown.wait_for(Option::is_some).await;
+    if shutdown.wait_for(Option::is_some).await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }

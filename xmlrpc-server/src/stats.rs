@@ -35,6 +35,11 @@ pub struct Stats {
     pub connections_open: usize,
     /// Connections accepted since start (same scope as `connections_open`).
     pub connections_total: u64,
+    /// Connections closed to make room for a new one at `max_connections` (idle, silent or
+    /// still sending their head). A steady rise means the cap is too small or a flood.
+    pub connections_evicted: u64,
+    /// Connections turned away by `max_connections_per_peer`.
+    pub connections_refused: u64,
 }
 
 #[derive(Debug, Default)]
@@ -51,6 +56,8 @@ pub(crate) struct Counters {
     pub http_errors: AtomicU64,
     pub connections_open: AtomicUsize,
     pub connections_total: AtomicU64,
+    pub connections_evicted: AtomicU64,
+    pub connections_refused: AtomicU64,
 }
 
 impl Counters {
@@ -68,6 +75,8 @@ impl Counters {
             http_errors: self.http_errors.load(Relaxed),
             connections_open: self.connections_open.load(Relaxed),
             connections_total: self.connections_total.load(Relaxed),
+            connections_evicted: self.connections_evicted.load(Relaxed),
+            connections_refused: self.connections_refused.load(Relaxed),
         }
     }
 }

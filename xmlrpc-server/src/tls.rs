@@ -5,7 +5,7 @@ use std::{io, path::Path, sync::Arc};
 
 use tokio::{
     net::{TcpListener, TcpStream},
-    sync::{watch, OwnedSemaphorePermit},
+    sync::watch,
 };
 use tokio_rustls::{
     rustls::{
@@ -109,7 +109,7 @@ pub(crate) async fn serve(
     acceptor: TlsAcceptor,
     stream: TcpStream,
     shutdown: watch::Receiver<Option<std::time::Instant>>,
-    slot: OwnedSemaphorePermit,
+    slot: crate::listen::Slot,
     peer: std::net::SocketAddr,
 ) {
     let limit = inner.config.header_read_timeout;

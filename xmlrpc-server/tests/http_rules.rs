@@ -436,24 +436,43 @@ async fn slow_clients_do_not_delay_others() {
 }
 
 #[tokio::test]
-async fn the_connection_cap_holds_further_connections_back() {
+async fn at_the_connection_cap_the_idle_connection_makes_room_not_the_busy_one() {
     let (server, addr) = start(Server::builder().max_connections(2)).await;
-    let mut first = TcpStream::connect(addr).await.unwrap();
-    let mut second = TcpStream::connect(addr).await.unwrap();
+    let mut busy = TcpStream::connect(addr).await.unwrap();
+    let mut idle = TcpStream::connect(addr).await.unwrap();
     let body = post(&call_body("add", &(1, 2)), "");
-    assert!(send_and_read(&mut first, &body).await.is_some());
-    assert!(send_and_read(&mut second, &body).await.is_some());
+    assert!(send_and_read(&mut idle, &body).await.is_some());
+    // The older connection has a call running when the third arrives.
+    busy.write_all(&post(&call_body("sleep", &(300,)), ""))
+        .await
+        .unwrap();
+    for _ in 0..100 {
+        if server.stats().active == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     assert_eq!(server.stats().connections_open, 2);
 
-    // The third connects at the TCP level (backlog) but is not served while two are open.
+    // The third is served at once: the idle connection is closed for it.
     let mut third = TcpStream::connect(addr).await.unwrap();
-    third.write_all(&body).await.unwrap();
-    let mut byte = [0u8; 1];
-    let early = tokio::time::timeout(Duration::from_millis(300), third.read(&mut byte)).await;
-    assert!(early.is_err(), "served beyond the connection cap");
-    drop(first);
-    let reply = read_reply(&mut third, &mut Vec::new()).await.unwrap();
+    let reply = tokio::time::timeout(WAIT, send_and_read(&mut third, &body))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(reply.value(), Ok(Value::Int(3)));
+    let mut byte = [0u8; 1];
+    let closed = tokio::time::timeout(WAIT, idle.read(&mut byte))
+        .await
+        .unwrap();
+    assert!(
+        matches!(closed, Ok(0) | Err(_)),
+        "the idle connection was closed"
+    );
+    // The busy one finishes its call.
+    let reply = read_reply(&mut busy, &mut Vec::new()).await.unwrap();
+    assert_eq!(reply.value(), Ok(Value::Int(300)));
+    assert_eq!(server.stats().connections_evicted, 1);
 }
 
 #[tokio::test]

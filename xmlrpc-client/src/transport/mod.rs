@@ -5,7 +5,10 @@
 
 mod body;
 mod http;
+mod pool;
 mod scgi;
+#[cfg(feature = "tls")]
+mod tls;
 mod unix;
 
 use ::http::{HeaderMap, HeaderValue};

@@ -1,47 +1,40 @@
 //! HTTP/1.1 over a Unix domain socket (supervisord's `unix:///run/supervisor.sock`), with
-//! hyper's client and its keep-alive pool over `tokio::net::UnixStream`.
+//! the keep-alive pool of [`super::pool`] over `tokio::net::UnixStream`.
 
 use std::{
-    future::Future,
     path::{Path, PathBuf},
-    pin::Pin,
-    sync::Arc,
-    task::{Context, Poll},
     time::Duration,
 };
 
-use bytes::Bytes;
 use http::{header, HeaderMap, HeaderValue, Method, Uri};
 use http_body_util::Full;
-use hyper_util::{
-    client::legacy::Client as HyperClient,
-    rt::{TokioExecutor, TokioIo, TokioTimer},
-};
+use hyper_util::rt::TokioIo;
 use tokio::net::UnixStream;
 
-use super::{body, RawResponse, Request};
+use super::{
+    pool::{Connect, Pool},
+    RawResponse, Request,
+};
 use crate::{builder::Settings, Error};
 
-/// Connects every new pooled connection to the same socket path, whatever the URI says.
-#[derive(Debug, Clone)]
+/// Connects every new pooled connection to the same socket path.
+#[derive(Debug)]
 struct UnixConnector {
-    socket: Arc<PathBuf>,
+    socket: PathBuf,
     connect_timeout: Duration,
 }
 
-impl tower::Service<Uri> for UnixConnector {
-    type Response = TokioIo<UnixStream>;
-    type Error = std::io::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+impl Connect for UnixConnector {
+    type Io = TokioIo<UnixStream>;
 
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        Poll::Ready(Ok(()))
+    async fn connect(&self) -> std::io::Result<Self::Io> {
+        connect(&self.socket, self.connect_timeout)
+            .await
+            .map(TokioIo::new)
     }
 
-    fn call(&mut self, _uri: Uri) -> Self::Future {
-        let socket = Arc::clone(&self.socket);
-        let budget = self.connect_timeout;
-        Box::pin(async move { connect(socket.as_path(), budget).await.map(TokioIo::new) })
+    fn describe(&self) -> String {
+        format!("unix socket {}", self.socket.display())
     }
 }
 
@@ -69,12 +62,10 @@ pub(crate) async fn connect(socket: &Path, budget: Duration) -> std::io::Result<
     }
 }
 
-/// The hyper client and the request URI (`http://localhost/RPC2`: the host is only the
-/// `Host` header and the pool key).
+/// The pool and the request path (the `Host` header says `localhost`).
 #[derive(Debug)]
 pub(crate) struct UnixTransport {
-    client: HyperClient<UnixConnector, Full<Bytes>>,
-    socket: Arc<PathBuf>,
+    pool: Pool<UnixConnector>,
     uri: Uri,
     headers: HeaderMap,
 }
@@ -86,20 +77,15 @@ impl UnixTransport {
         headers: HeaderMap,
         settings: &Settings,
     ) -> Result<UnixTransport, Error> {
-        let uri: Uri = format!("http://localhost{path}")
+        let uri: Uri = path
             .parse()
             .map_err(|e| Error::Config(format!("invalid HTTP path {path:?}: {e}")))?;
-        let socket = Arc::new(socket);
-        let client = HyperClient::builder(TokioExecutor::new())
-            .pool_timer(TokioTimer::new())
-            .pool_idle_timeout(settings.pool_idle_timeout)
-            .build(UnixConnector {
-                socket: Arc::clone(&socket),
-                connect_timeout: settings.connect_timeout,
-            });
-        Ok(UnixTransport {
-            client,
+        let connector = UnixConnector {
             socket,
+            connect_timeout: settings.connect_timeout,
+        };
+        Ok(UnixTransport {
+            pool: Pool::new(connector, settings.pool_idle_timeout),
             uri,
             headers,
         })
@@ -109,6 +95,7 @@ impl UnixTransport {
         let mut builder = http::Request::builder()
             .method(Method::POST)
             .uri(self.uri.clone())
+            .header(header::HOST, HeaderValue::from_static("localhost"))
             .header(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"))
             .header(header::CONTENT_LENGTH, request.body.len());
         if request.gzipped {
@@ -120,25 +107,15 @@ impl UnixTransport {
         let http_request = builder
             .body(Full::new(request.body))
             .map_err(|e| Error::transport_from("cannot build the HTTP request", e))?;
-        let response = self.client.request(http_request).await.map_err(|e| {
-            if e.is_connect() {
-                Error::connect(format!("unix socket {}", self.socket.display()), e)
-            } else {
-                Error::transport_from("the HTTP exchange over the Unix socket failed", e)
-            }
-        })?;
-        let (parts, incoming) = response.into_parts();
-        let declared = parts
-            .headers
-            .get(header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        body::check_declared_length(declared, max)?;
-        let bytes = body::collect_limited(incoming, max).await?;
+        let exchanged = self.pool.exchange(http_request, max).await?;
         Ok(RawResponse {
-            status: parts.status.as_u16(),
-            content_encoding: parts.headers.get(header::CONTENT_ENCODING).cloned(),
-            body: bytes,
+            status: exchanged.response.status().as_u16(),
+            content_encoding: exchanged
+                .response
+                .headers()
+                .get(header::CONTENT_ENCODING)
+                .cloned(),
+            body: exchanged.body,
         })
     }
 }
