@@ -82,6 +82,12 @@ where
         return Reply::Response(refuse(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE));
     }
     if head.method != Method::POST {
+        // operations: the method page and the metrics answer GET when on (ops.rs).
+        if head.method == Method::GET {
+            if let Some(response) = crate::ops::answer_get(inner, &head, check_path) {
+                return Reply::Response(response);
+            }
+        }
         let mut response = refuse(StatusCode::METHOD_NOT_ALLOWED);
         response
             .headers_mut()
@@ -173,16 +179,26 @@ where
         &inner.stats.completed
     };
     counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // operations: faults by code for the metrics (a replaced answer is an internal error).
+    if let (true, Some(metrics)) = (fault, &config.ops.metrics) {
+        metrics.fault(match &answer {
+            crate::server::Answer::Fault(f) => f.code,
+            _ => Fault::INTERNAL_ERROR,
+        });
+    }
     Reply::Response(xml_response(xml, config.gzip_threshold, &head.headers))
 }
 
 /// The answer to a request turned away by authentication or the request hook; `close`
 /// when its body is left unread.
-fn denied(inner: &Inner, deny: Deny, close: bool) -> Response<ResponseBody> {
+pub(crate) fn denied(inner: &Inner, deny: Deny, close: bool) -> Response<ResponseBody> {
     use std::sync::atomic::Ordering::Relaxed;
     match deny {
         Deny::Fault(fault) => {
             inner.stats.errored.fetch_add(1, Relaxed);
+            if let Some(metrics) = &inner.config.ops.metrics {
+                metrics.fault(fault.code); // operations: faults by code
+            }
             let mut xml = Vec::new();
             xmlrpc_core::write_fault(&fault, &mut xml);
             let mut response = xml_response(xml, None, &HeaderMap::new());
@@ -223,6 +239,9 @@ fn reject(inner: &Inner, policy: &Overload) -> Reply {
         }
         Overload::Fault { code, string } => {
             stats.rejected_fault.fetch_add(1, Relaxed);
+            if let Some(metrics) = &inner.config.ops.metrics {
+                metrics.fault(*code); // operations: faults by code
+            }
             let mut xml = Vec::new();
             xmlrpc_core::write_fault(&Fault::new(*code, string.clone()), &mut xml);
             Reply::Response(xml_response(xml, None, &HeaderMap::new()))

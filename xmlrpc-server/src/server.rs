@@ -117,6 +117,8 @@ impl Inner {
             gate.admit(&call.name, self.config.hook.as_ref())?;
         }
         tracing::Span::current().record("method", call.name.as_str());
+        // operations: per-method metrics when on (metrics.rs); the clock is read only then.
+        let started = self.config.ops.metrics.as_ref().map(|_| std::time::Instant::now());
         let ctx = &self.ctx;
         let answer = async {
             if self.config.multicall && call.name == "system.multicall" {
@@ -130,7 +132,7 @@ impl Inner {
                 Err(fault) => Answer::Fault(fault),
             }
         };
-        Ok(match self.config.call_timeout {
+        let answer = match self.config.call_timeout {
             None => answer.await,
             Some(limit) => tokio::time::timeout(limit, answer)
                 .await
@@ -140,7 +142,11 @@ impl Inner {
                         format!("the call did not finish within {limit:?}"),
                     ))
                 }),
-        })
+        };
+        if let (Some(metrics), Some(started)) = (&self.config.ops.metrics, started) {
+            metrics.observe(&call.name, answer.is_fault(), started.elapsed()); // operations
+        }
+        Ok(answer)
     }
 }
 
