@@ -80,11 +80,9 @@ fn method_into(out: &mut String, info: &MethodInfo) {
     out.push_str("</a></h2>");
     match &info.signatures {
         Some(signatures) if !signatures.is_empty() => {
-            out.push_str("<table class=\"sig\"><tr><th>XML-RPC</th><th>Rust</th></tr>");
             for signature in signatures {
                 signature_into(out, &info.name, signature);
             }
-            out.push_str("</table>");
         }
         _ => out.push_str("<p class=\"sig undef\">Signature not declared (<code>undef</code>).</p>"),
     }
@@ -104,7 +102,7 @@ fn signature_into(out: &mut String, name: &str, signature: &[String]) {
         Some((ret, params)) => (ret.as_str(), params),
         None => ("undef", &[][..]),
     };
-    out.push_str("<tr><td><code class=\"xml\">");
+    out.push_str("<div class=\"sig\"><code class=\"xml\">");
     escape_into(out, name);
     out.push('(');
     for (i, ty) in params.iter().enumerate() {
@@ -115,7 +113,7 @@ fn signature_into(out: &mut String, name: &str, signature: &[String]) {
     }
     out.push_str(") \u{2192} ");
     escape_into(out, ret);
-    out.push_str("</code></td><td><code class=\"rust\">fn(");
+    out.push_str("</code> <span class=\"rust\"><span>Rust</span> <code>fn(");
     for (i, ty) in params.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
@@ -124,7 +122,7 @@ fn signature_into(out: &mut String, name: &str, signature: &[String]) {
     }
     out.push_str(") -&gt; ");
     escape_into(out, rust_type(ret));
-    out.push_str("</code></td></tr>");
+    out.push_str("</code></span></div>");
 }
 
 /// The Rust type the XML-RPC type maps to in this framework's codec (the type a typed client
@@ -274,9 +272,8 @@ pre{background:var(--code);padding:.6rem;overflow-x:auto;border-radius:6px}\
 #toc ul{list-style:none;padding:0;margin:1rem 0;display:flex;flex-wrap:wrap;gap:.3rem .9rem}\
 #toc li{word-break:break-all}\
 .method{border-top:1px solid var(--line);padding:1rem 0}\
-.sig{border-collapse:collapse;margin:.3rem 0;display:block;overflow-x:auto}\
-.sig th{text-align:left;font-weight:600;color:var(--mute);font-size:.8rem;padding:0 1rem 0 0}\
-.sig td{padding:.1rem 1rem .1rem 0;white-space:nowrap}\
+.sig{display:flex;flex-wrap:wrap;gap:0 1.5rem;margin:.15rem 0}\
+.sig code{white-space:nowrap}.rust,.rust span{color:var(--mute);font-size:.9em}\
 [hidden]{display:none!important}";
 
 /// Filters the table of contents and the sections by a case-insensitive substring of the
