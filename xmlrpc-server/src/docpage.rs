@@ -84,7 +84,9 @@ fn method_into(out: &mut String, info: &MethodInfo) {
                 signature_into(out, &info.name, signature);
             }
         }
-        _ => out.push_str("<p class=\"sig undef\">Signature not declared (<code>undef</code>).</p>"),
+        _ => {
+            out.push_str("<p class=\"sig undef\">Signature not declared (<code>undef</code>).</p>")
+        }
     }
     if info.help.trim().is_empty() {
         out.push_str("<p class=\"nohelp\">No help text.</p>");
@@ -295,8 +297,11 @@ mod tests {
     fn info(name: &str, signatures: Option<Vec<Vec<&str>>>, help: &str) -> MethodInfo {
         MethodInfo {
             name: name.into(),
-            signatures: signatures
-                .map(|list| list.into_iter().map(|s| s.into_iter().map(String::from).collect()).collect()),
+            signatures: signatures.map(|list| {
+                list.into_iter()
+                    .map(|s| s.into_iter().map(String::from).collect())
+                    .collect()
+            }),
             help: help.into(),
         }
     }

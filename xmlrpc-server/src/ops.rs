@@ -50,8 +50,8 @@ pub(crate) fn answer_get(
 ) -> Option<Response<ResponseBody>> {
     let ops = &inner.config.ops;
     let path = head.uri.path();
-    let for_metrics = ops.metrics_on
-        && path == ops.metrics_path.as_deref().unwrap_or(DEFAULT_METRICS_PATH);
+    let for_metrics =
+        ops.metrics_on && path == ops.metrics_path.as_deref().unwrap_or(DEFAULT_METRICS_PATH);
     let for_page = !for_metrics
         && ops.page
         && (!check_path || inner.config.path_allowed(path))
@@ -101,13 +101,20 @@ pub(crate) fn answer_get(
     Some(response)
 }
 
-fn ok(body: Bytes, content_type: &'static str, encoding: Option<&'static str>) -> Response<ResponseBody> {
+fn ok(
+    body: Bytes,
+    content_type: &'static str,
+    encoding: Option<&'static str>,
+) -> Response<ResponseBody> {
     let mut response = Response::new(Full::new(body));
     *response.status_mut() = StatusCode::OK;
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(header::VARY, HeaderValue::from_static("Accept, Accept-Encoding"));
+    headers.insert(
+        header::VARY,
+        HeaderValue::from_static("Accept, Accept-Encoding"),
+    );
     if let Some(encoding) = encoding {
         headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
     }
@@ -135,8 +142,7 @@ pub(crate) fn accepts_html(headers: &HeaderMap) -> bool {
 
 fn gzip(data: &[u8]) -> Option<Vec<u8>> {
     use std::io::Write;
-    let mut encoder =
-        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(data).ok()?;
     encoder.finish().ok()
 }

@@ -118,7 +118,12 @@ impl Inner {
         }
         tracing::Span::current().record("method", call.name.as_str());
         // operations: per-method metrics when on (metrics.rs); the clock is read only then.
-        let started = self.config.ops.metrics.as_ref().map(|_| std::time::Instant::now());
+        let started = self
+            .config
+            .ops
+            .metrics
+            .as_ref()
+            .map(|_| std::time::Instant::now());
         let ctx = &self.ctx;
         let answer = async {
             if self.config.multicall && call.name == "system.multicall" {

@@ -15,7 +15,8 @@ use xmlrpc_core::Fault;
 use xmlrpc_server::{BasicAuth, Method, RunningServer, Server, ServerBuilder};
 
 const BROWSER_ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-const EVIL_HELP: &str = "Looks innocent.\n\n<script>document.title='pwned'</script> <img src=x onerror=alert(1)>";
+const EVIL_HELP: &str =
+    "Looks innocent.\n\n<script>document.title='pwned'</script> <img src=x onerror=alert(1)>";
 
 /// A small service: namespaced names, several signatures, no signature, markdown help and
 /// a help text that tries to inject a script.
@@ -69,9 +70,12 @@ fn get(path: &str, extra: &str) -> Vec<u8> {
 }
 
 async fn page(addr: SocketAddr) -> String {
-    let reply = raw(addr, &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")))
-        .await
-        .unwrap();
+    let reply = raw(
+        addr,
+        &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 200, "{reply:?}");
     assert_eq!(
         reply.header("content-type"),
@@ -83,9 +87,12 @@ async fn page(addr: SocketAddr) -> String {
 #[tokio::test]
 async fn off_by_default_get_stays_405() {
     let (running, addr) = start(Server::builder()).await;
-    let reply = raw(addr, &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")))
-        .await
-        .unwrap();
+    let reply = raw(
+        addr,
+        &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 405);
     assert_eq!(reply.header("allow"), Some("POST"));
     running.shutdown().await;
@@ -112,7 +119,10 @@ async fn browsers_get_the_page_on_rpc_paths_and_other_clients_405() {
         "raw.any",
         "system.listMethods",
     ] {
-        assert!(html.contains(&format!("<a href=\"#m-{name}\">{name}</a>")), "{name}");
+        assert!(
+            html.contains(&format!("<a href=\"#m-{name}\">{name}</a>")),
+            "{name}"
+        );
         assert!(html.contains(&format!("id=\"m-{name}\"")), "{name}");
     }
     assert!(html.contains("calc.add(int, int) \u{2192} int"));
@@ -157,14 +167,21 @@ async fn browsers_get_the_page_on_rpc_paths_and_other_clients_405() {
 async fn help_text_cannot_inject_markup() {
     let (running, addr) = start(Server::builder().method_page(true)).await;
     let html = page(addr).await;
-    assert_eq!(html.matches("<script").count(), 1, "only the page's own script");
+    assert_eq!(
+        html.matches("<script").count(),
+        1,
+        "only the page's own script"
+    );
     assert!(!html.contains("<img"));
     assert!(html.contains(
         "&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt; &lt;img src=x onerror=alert(1)&gt;"
     ));
-    let reply = raw(addr, &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")))
-        .await
-        .unwrap();
+    let reply = raw(
+        addr,
+        &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")),
+    )
+    .await
+    .unwrap();
     let csp = reply.header("content-security-policy").unwrap();
     assert!(csp.starts_with("default-src 'none'"), "{csp}");
     running.shutdown().await;
@@ -178,9 +195,12 @@ async fn authentication_guards_the_page() {
             .basic_auth(BasicAuth::credentials("ops", [("admin", "pw")]).methods(["calc.*"])),
     )
     .await;
-    let reply = raw(addr, &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")))
-        .await
-        .unwrap();
+    let reply = raw(
+        addr,
+        &get("/RPC2", &format!("Accept: {BROWSER_ACCEPT}\r\n")),
+    )
+    .await
+    .unwrap();
     assert_eq!(reply.status, 401);
     // admin:pw
     let authorized = format!("Accept: {BROWSER_ACCEPT}\r\nAuthorization: Basic YWRtaW46cHc=\r\n");
@@ -247,7 +267,13 @@ fn sections(dom: &str) -> Vec<(String, bool)> {
     dom.match_indices("<section ")
         .map(|(at, _)| {
             let tag = &dom[at..at + dom[at..].find('>').unwrap()];
-            let id = tag.split("id=\"").nth(1).unwrap().split('"').next().unwrap();
+            let id = tag
+                .split("id=\"")
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap();
             (id.to_string(), tag.contains(" hidden"))
         })
         .collect()
@@ -257,7 +283,8 @@ fn sections(dom: &str) -> Vec<(String, bool)> {
 async fn the_page_works_in_a_real_browser() {
     let Some(chromium) = chromium() else { return };
     let (running, addr) = start(Server::builder().method_page(true)).await;
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("method-page-{}", std::process::id()));
+    let dir =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("method-page-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("http://{addr}/RPC2");
@@ -276,17 +303,32 @@ async fn the_page_works_in_a_real_browser() {
 
     // The whole page as the browser built it: every method, signature and help text, and
     // the injected markup still text (the title unchanged, one script element).
-    let dom = browse(&chromium, &dir.join("profile-dom"), &["--dump-dom".into()], &url).await;
+    let dom = browse(
+        &chromium,
+        &dir.join("profile-dom"),
+        &["--dump-dom".into()],
+        &url,
+    )
+    .await;
     assert!(dom.contains("<title>XML-RPC methods</title>"), "{dom}");
     assert_eq!(dom.matches("<script").count(), 1, "{dom}");
     assert!(!dom.contains("<img"), "{dom}");
-    assert!(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"), "{dom}");
+    assert!(
+        dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"),
+        "{dom}"
+    );
     let found = sections(&dom);
     assert_eq!(found.len(), methods.len(), "{dom}");
     for name in methods {
         let id = format!("m-{name}");
-        assert!(found.iter().any(|(s, hidden)| *s == id && !hidden), "{name}: {dom}");
-        assert!(dom.contains(&format!("href=\"#{id}\"")), "{name} in the contents");
+        assert!(
+            found.iter().any(|(s, hidden)| *s == id && !hidden),
+            "{name}: {dom}"
+        );
+        assert!(
+            dom.contains(&format!("href=\"#{id}\"")),
+            "{name} in the contents"
+        );
     }
     for text in [
         "calc.add(int, int) \u{2192} int",
@@ -320,7 +362,9 @@ async fn the_page_works_in_a_real_browser() {
     assert_eq!(visible, ["m-calc.add", "m-calc.scale"], "{filtered}");
     let toc_visible = filtered
         .match_indices("<li data-name=\"")
-        .filter(|(at, _)| !filtered[*at..*at + filtered[*at..].find('>').unwrap()].contains(" hidden"))
+        .filter(|(at, _)| {
+            !filtered[*at..*at + filtered[*at..].find('>').unwrap()].contains(" hidden")
+        })
         .count();
     assert_eq!(toc_visible, 2, "{filtered}");
 
@@ -340,7 +384,15 @@ async fn the_page_works_in_a_real_browser() {
     let bytes = std::fs::read(&png).expect("chromium wrote the screenshot");
     assert!(bytes.len() > 1000, "a screenshot of {} bytes", bytes.len());
     assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"));
-    println!("method page screenshot: {} ({} bytes)", png.display(), bytes.len());
-    eprintln!("method page screenshot: {} ({} bytes)", png.display(), bytes.len());
+    println!(
+        "method page screenshot: {} ({} bytes)",
+        png.display(),
+        bytes.len()
+    );
+    eprintln!(
+        "method page screenshot: {} ({} bytes)",
+        png.display(),
+        bytes.len()
+    );
     running.shutdown().await;
 }

@@ -154,14 +154,56 @@ async fn counters_add_up_to_what_clients_saw_and_promtool_accepts_them() {
 
     // Per method and outcome: results as the clients received them; faults per method are
     // the decoded calls that failed (the overload faults never reached a method).
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="add",outcome="result"}"#), results["add"] as f64);
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="add",outcome="result"}"#
+        ),
+        results["add"] as f64
+    );
     assert_eq!(results["add"], 25);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="add",outcome="fault"}"#), 0.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="fail",outcome="fault"}"#), 6.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="panic",outcome="fault"}"#), 1.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="sleep",outcome="result"}"#), 1.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="(other)",outcome="fault"}"#), 3.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_calls_total{method="echo",outcome="result"}"#), 0.0);
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="add",outcome="fault"}"#
+        ),
+        0.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="fail",outcome="fault"}"#
+        ),
+        6.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="panic",outcome="fault"}"#
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="sleep",outcome="result"}"#
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="(other)",outcome="fault"}"#
+        ),
+        3.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_calls_total{method="echo",outcome="result"}"#
+        ),
+        0.0
+    );
 
     // Faults by code: exactly the codes and counts the clients saw.
     let by_code: BTreeMap<i32, u64> = s
@@ -174,27 +216,69 @@ async fn counters_add_up_to_what_clients_saw_and_promtool_accepts_them() {
     assert_eq!(by_code, faults);
 
     // The histogram counts every decoded call, and the slow call sits above 1 s.
-    assert_eq!(value(&s, r#"xmlrpc_method_duration_seconds_count{method="add"}"#), 25.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_duration_seconds_bucket{method="add",le="+Inf"}"#), 25.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_duration_seconds_bucket{method="sleep",le="1"}"#), 0.0);
-    assert_eq!(value(&s, r#"xmlrpc_method_duration_seconds_bucket{method="sleep",le="2.5"}"#), 1.0);
+    assert_eq!(
+        value(&s, r#"xmlrpc_method_duration_seconds_count{method="add"}"#),
+        25.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_duration_seconds_bucket{method="add",le="+Inf"}"#
+        ),
+        25.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_duration_seconds_bucket{method="sleep",le="1"}"#
+        ),
+        0.0
+    );
+    assert_eq!(
+        value(
+            &s,
+            r#"xmlrpc_method_duration_seconds_bucket{method="sleep",le="2.5"}"#
+        ),
+        1.0
+    );
     assert!(value(&s, r#"xmlrpc_method_duration_seconds_sum{method="sleep"}"#) >= 1.5);
 
     // The stats counters and gauges.
     let total_results: u64 = results.values().sum();
     let total_faults: u64 = faults.values().sum();
-    assert_eq!(value(&s, "xmlrpc_calls_completed_total"), total_results as f64);
-    assert_eq!(value(&s, "xmlrpc_calls_errored_total"), (total_faults - 4) as f64);
-    assert_eq!(value(&s, r#"xmlrpc_requests_rejected_total{policy="fault"}"#), 4.0);
-    assert_eq!(value(&s, r#"xmlrpc_requests_rejected_total{policy="http503"}"#), 0.0);
+    assert_eq!(
+        value(&s, "xmlrpc_calls_completed_total"),
+        total_results as f64
+    );
+    assert_eq!(
+        value(&s, "xmlrpc_calls_errored_total"),
+        (total_faults - 4) as f64
+    );
+    assert_eq!(
+        value(&s, r#"xmlrpc_requests_rejected_total{policy="fault"}"#),
+        4.0
+    );
+    assert_eq!(
+        value(&s, r#"xmlrpc_requests_rejected_total{policy="http503"}"#),
+        0.0
+    );
     assert_eq!(value(&s, "xmlrpc_requests_active"), 0.0);
-    assert_eq!(value(&s, "xmlrpc_connections_accepted_total"), connections as f64);
-    assert!(value(&s, "xmlrpc_connections_open") >= 1.0, "the scrape's own");
+    assert_eq!(
+        value(&s, "xmlrpc_connections_accepted_total"),
+        connections as f64
+    );
+    assert!(
+        value(&s, "xmlrpc_connections_open") >= 1.0,
+        "the scrape's own"
+    );
 
     // The embedders' function renders the same series.
     let rendered = samples(&server.render_metrics());
     assert_eq!(
-        value(&rendered, r#"xmlrpc_method_calls_total{method="add",outcome="result"}"#),
+        value(
+            &rendered,
+            r#"xmlrpc_method_calls_total{method="add",outcome="result"}"#
+        ),
         25.0
     );
     running.shutdown().await;
@@ -208,7 +292,13 @@ async fn path_is_configurable_and_authentication_guards_it() {
         .basic_auth(BasicAuth::credentials("ops", [("prom", "pw")]).paths(["/internal/metrics"]));
     let (running, addr) = common::start(builder).await;
     assert_eq!(raw(addr, &get("/metrics", "")).await.unwrap().status, 405);
-    assert_eq!(raw(addr, &get("/internal/metrics", "")).await.unwrap().status, 401);
+    assert_eq!(
+        raw(addr, &get("/internal/metrics", ""))
+            .await
+            .unwrap()
+            .status,
+        401
+    );
     // prom:pw
     let reply = raw(
         addr,
@@ -218,7 +308,9 @@ async fn path_is_configurable_and_authentication_guards_it() {
     .unwrap();
     assert_eq!(reply.status, 200);
     // Calls on the RPC path are not covered by that policy.
-    let reply = raw(addr, &post(&call_body("add", &(1, 2)), "")).await.unwrap();
+    let reply = raw(addr, &post(&call_body("add", &(1, 2)), ""))
+        .await
+        .unwrap();
     assert_eq!(reply.value(), Ok(Value::Int(3)));
     running.shutdown().await;
 }
