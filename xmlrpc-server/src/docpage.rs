@@ -290,6 +290,33 @@ function fromHash(){var h=location.hash;if(h.indexOf('#filter=')===0){\
 box.value=decodeURIComponent(h.slice(8));apply();}}\
 box.addEventListener('input',apply);window.addEventListener('hashchange',fromHash);fromHash();})();";
 
+impl crate::Server {
+    /// The method page as [`ServerBuilder::method_page`](crate::ServerBuilder::method_page)
+    /// serves it (with the builder's title and description), rendered now, whether or not
+    /// the server serves it itself: to mount it on an application's own route or to save
+    /// it as a static file.
+    ///
+    /// ```
+    /// use xmlrpc_core::Fault;
+    /// use xmlrpc_server::{Method, Server};
+    ///
+    /// let server = Server::builder()
+    ///     .page_title("Calculator")
+    ///     .register(
+    ///         Method::new("add", |(a, b): (i32, i32)| async move { Ok::<_, Fault>(a + b) })
+    ///             .help("Adds two integers.")
+    ///             .returns("int"),
+    ///     )
+    ///     .build()
+    ///     .unwrap();
+    /// let html = server.render_method_page();
+    /// assert!(html.contains("add(int, int) \u{2192} int"));
+    /// ```
+    pub fn render_method_page(&self) -> String {
+        render(&self.inner.config.ops.page_text, self.inner.router.infos())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

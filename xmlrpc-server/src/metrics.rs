@@ -35,7 +35,6 @@ pub(crate) const MAX_FAULT_CODES: usize = 64;
 const OTHER_METHOD: &str = "(other)";
 
 /// Per-method series of one server; the method table is fixed at build time.
-#[derive(Debug)]
 pub(crate) struct Metrics {
     index: HashMap<String, usize>,
     /// Label values, in registration order; the last is [`OTHER_METHOD`].
@@ -54,6 +53,14 @@ struct MethodSeries {
     /// Non-cumulative counts per bucket; the last slot is beyond the largest bound.
     buckets: [AtomicU64; BUCKETS.len() + 1],
     sum_nanos: AtomicU64,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics")
+            .field("methods", &self.index.len())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Metrics {

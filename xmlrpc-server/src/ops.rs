@@ -33,10 +33,17 @@ pub(crate) struct Operations {
 }
 
 /// The rendered page, plain and gzip-compressed.
-#[derive(Debug)]
 pub(crate) struct Page {
     html: Bytes,
     gzipped: Option<Bytes>,
+}
+
+impl std::fmt::Debug for Page {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Page")
+            .field("bytes", &self.html.len())
+            .finish_non_exhaustive()
+    }
 }
 
 pub(crate) const DEFAULT_METRICS_PATH: &str = "/metrics";
