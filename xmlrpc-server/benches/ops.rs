@@ -3,12 +3,13 @@
 //! per request of per-method metrics, through the full request path (HTTP rules, pool,
 //! dispatch) of the tower form without a socket.
 //!
-//! Run: `cargo bench -p xmlrpc-server --bench ops`. For instruction counts per request, run
-//! one mode under callgrind (`OPS_MODE=calls-off` or `calls-on`, `OPS_CALLS=N`) and divide
-//! by N after subtracting a run with a smaller N:
+//! Run: `cargo bench -p xmlrpc-server --bench ops`. For instruction counts, run one mode
+//! under callgrind (`calls-off` or `calls-on`: N requests; `page`, `metrics-text`: N
+//! renders; N from `OPS_CALLS`) and divide by N after subtracting a run with a smaller N:
 //!
 //! ```sh
-//! valgrind --tool=callgrind --callgrind-out-file=/dev/null target/release/deps/ops-* calls-on
+//! OPS_CALLS=12000 valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+//!     target/release/deps/ops-<hash> calls-on
 //! ```
 
 use std::{
@@ -101,6 +102,20 @@ fn main() {
     match mode.as_deref() {
         Some("calls-off") => return runtime.block_on(calls(&off, n)),
         Some("calls-on") => return runtime.block_on(calls(&on, n)),
+        // N renders of the page, or of the metrics after 1000 calls.
+        Some("page") => {
+            for _ in 0..n {
+                std::hint::black_box(on.render_method_page());
+            }
+            return;
+        }
+        Some("metrics-text") => {
+            runtime.block_on(calls(&on, 1000));
+            for _ in 0..n {
+                std::hint::black_box(on.render_metrics());
+            }
+            return;
+        }
         _ => {}
     }
 

@@ -163,7 +163,12 @@ pub(crate) fn anchor(name: &str) -> String {
 /// Writes `text` with the five HTML special characters escaped.
 pub(crate) fn escape_into(out: &mut String, text: &str) {
     let mut rest = text;
-    while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+    // A byte scan: the five characters are ASCII, so their bytes never occur inside
+    // another character's UTF-8 encoding.
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| matches!(b, b'&' | b'<' | b'>' | b'"' | b'\''))
+    {
         out.push_str(&rest[..at]);
         out.push_str(match rest.as_bytes()[at] {
             b'&' => "&amp;",
