@@ -129,7 +129,7 @@ async fn call(
 ) -> Result<(), Failure> {
     // A progress line on a terminal while the call runs (progress.rs).
     let waiting = format!(
-        "{method}: {} sent, waiting",
+        "{method} ({} of parameters)",
         progress::size(progress::payload(params))
     );
     if output.xml {
@@ -157,7 +157,7 @@ async fn multicall(
         .map(|(m, p)| m.len() + progress::payload(p))
         .sum();
     let waiting = format!(
-        "{total} calls ({}) in one system.multicall, waiting",
+        "system.multicall of {total} calls ({} of parameters)",
         progress::size(bulk)
     );
     if output.xml {
