@@ -20,6 +20,10 @@ pub struct ServerOptions {
     pub max_request_size: usize,
     /// `--rpc-path P`, repeatable; given at least once, it replaces `/` and `/RPC2`.
     pub rpc_paths: Vec<String>,
+    /// `--metrics`: serve Prometheus metrics at `GET /metrics` (per-method series too).
+    pub metrics: bool,
+    /// `--method-page`: answer browsers' `GET` on the RPC paths with the method page.
+    pub method_page: bool,
 }
 
 /// The options' help text.
@@ -31,7 +35,9 @@ options (any order, `--name value` or `--name=value`):
   --max-pending M            further requests waiting, per bound (default: max-workers)
   --overload POLICY          block | close | fault | http503 (default block)
   --max-request-size BYTES   largest accepted request body (default 1048576)
-  --rpc-path PATH            a path serving XML-RPC (repeatable; default / and /RPC2)";
+  --rpc-path PATH            a path serving XML-RPC (repeatable; default / and /RPC2)
+  --metrics                  serve Prometheus metrics at GET /metrics
+  --method-page              answer browsers' GET on the RPC paths with a page of the methods";
 
 impl ServerOptions {
     /// Parses `args` (without the program name); `listen` is the default address.
@@ -44,6 +50,8 @@ impl ServerOptions {
             overload: Overload::Block,
             max_request_size: 1 << 20,
             rpc_paths: Vec::new(),
+            metrics: false,
+            method_page: false,
         };
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -67,6 +75,8 @@ impl ServerOptions {
                 "--max-request-size" => options.max_request_size = number(&name, &value()?)?,
                 "--rpc-path" => options.rpc_paths.push(value()?),
                 "--overload" => options.overload = overload(&value()?)?,
+                "--metrics" if inline.is_none() => options.metrics = true,
+                "--method-page" if inline.is_none() => options.method_page = true,
                 other => return Err(format!("unknown option {other:?}\n{USAGE}")),
             }
         }
@@ -83,7 +93,9 @@ impl ServerOptions {
     pub fn apply(&self, builder: ServerBuilder) -> ServerBuilder {
         let mut builder = builder
             .overload(self.overload.clone())
-            .max_request_size(self.max_request_size);
+            .max_request_size(self.max_request_size)
+            .metrics(self.metrics)
+            .method_page(self.method_page);
         // Unset, the library's defaults apply (and `max_pending` follows `max_workers`).
         if let Some(n) = self.max_workers {
             builder = builder.max_workers(n);
@@ -149,6 +161,11 @@ mod tests {
         assert_eq!(o.max_blocking, Some(1));
         assert_eq!(o.overload, Overload::http503());
         assert_eq!(o.rpc_paths, ["/a", "/b"]);
+        assert!(!o.metrics && !o.method_page);
+        let o = parse(&["--metrics", "--max-workers", "3", "--method-page"]).unwrap();
+        assert!(o.metrics && o.method_page);
+        assert_eq!(o.max_workers, Some(3));
+        assert!(parse(&["--metrics=yes"]).is_err());
     }
 
     #[test]

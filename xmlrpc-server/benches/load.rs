@@ -18,6 +18,10 @@
 //! not decide the comparison (`BENCH_GENERATOR=builtin` forces the in-process generator,
 //! which shares both CPUs with the servers). `BENCH_SERVER_THREADS` sets the worker threads
 //! of the in-process servers (default 1 when pinned, 2 otherwise).
+//!
+//! `BENCH_RESULTS=file.csv` also writes every reported row as CSV, the input of
+//! `benches/chart.py` (the README's charts). The `add` workload also drives a second
+//! instance of our server with per-method metrics on (`ours + metrics`), to show their cost.
 
 use std::{
     convert::Infallible,
@@ -659,6 +663,14 @@ fn main() {
         .gzip_threshold(None)
         .build()
         .unwrap();
+    // The same server with per-method metrics on, measured beside it on `add`.
+    let metered = server_rt.block_on(async {
+        let server = bench_methods(Server::builder().metrics(true))
+            .build()
+            .unwrap();
+        server.bind("127.0.0.1:0").await.unwrap()
+    });
+    let mut results_csv = results_file();
     let loads = workloads(&server, &server_rt);
     let ours = server_rt.block_on(async { server.bind("127.0.0.1:0").await.unwrap() });
     let ours_addr = ours.local_addr().unwrap();
@@ -720,6 +732,9 @@ fn main() {
         for &n in conns {
             let request = post(&load.request_body);
             let mut targets = vec![("bare hyper", bare_addr), ("xmlrpc-server", ours_addr)];
+            if load.name.starts_with("add") {
+                targets.push(("ours + metrics", metered.local_addr().unwrap()));
+            }
             if std::env::var("BENCH_CODEC_CEILING").is_ok() {
                 targets.push(("hyper + codec", codec_addr));
             }
@@ -771,6 +786,7 @@ fn main() {
                     r.p99.as_secs_f64() * 1e6,
                     r.errors
                 );
+                write_result(&mut results_csv, load.name, n, name, &r);
             }
         }
     }
@@ -780,4 +796,57 @@ fn main() {
         let _ = child.wait();
     }
     server_rt.block_on(ours.shutdown_within(Duration::from_secs(1)));
+    server_rt.block_on(metered.shutdown_within(Duration::from_secs(1)));
+}
+
+/// The benchmark's methods (the same as the main server's) on `builder`.
+fn bench_methods(builder: xmlrpc_server::ServerBuilder) -> xmlrpc_server::ServerBuilder {
+    builder
+        .max_workers(256)
+        .max_pending(256)
+        .method(
+            "add",
+            |(a, b): (i32, i32)| async move { Ok::<_, Fault>(a + b) },
+        )
+        .method("echo", |(r,): (Record,)| async move { Ok::<_, Fault>(r) })
+        .method(
+            "echo_ints",
+            |(v,): (Vec<i32>,)| async move { Ok::<_, Fault>(v) },
+        )
+        .gzip_threshold(None)
+}
+
+/// The CSV file `BENCH_RESULTS` names, with its header written; `None` without it.
+fn results_file() -> Option<std::fs::File> {
+    use std::io::Write;
+    let path = std::env::var_os("BENCH_RESULTS")?;
+    let mut file = std::fs::File::create(&path).expect("BENCH_RESULTS is writable");
+    writeln!(
+        file,
+        "workload,connections,server,requests_per_second,p50_us,p99_us,errors"
+    )
+    .unwrap();
+    Some(file)
+}
+
+/// One reported row as CSV (names quoted: `add(2,3)` holds a comma; none holds a quote).
+fn write_result(
+    file: &mut Option<std::fs::File>,
+    workload: &str,
+    conns: usize,
+    server: &str,
+    r: &Result,
+) {
+    use std::io::Write;
+    if let Some(file) = file {
+        writeln!(
+            file,
+            "\"{workload}\",{conns},\"{server}\",{:.0},{:.0},{:.0},{}",
+            r.rate(),
+            r.p50.as_secs_f64() * 1e6,
+            r.p99.as_secs_f64() * 1e6,
+            r.errors
+        )
+        .unwrap();
+    }
 }

@@ -111,6 +111,7 @@ impl ServerBuilder {
                 runtime_threads: None,
                 auth: Vec::new(),
                 hook: None,
+                ops: Default::default(),
             },
             max_pending_set: false,
             mounts: Vec::new(),
@@ -313,6 +314,52 @@ impl ServerBuilder {
         self
     }
 
+    // ---- operations: the method page and the metrics endpoint
+
+    /// Answer a browser's `GET` on an RPC path (one whose `Accept` names `text/html`) with
+    /// a page of every method: signatures in XML-RPC and Rust types, help text, a table of
+    /// contents and a filter box (default off: a `GET` is answered 405).
+    ///
+    /// The page is self-contained (inline style and script, nothing loaded, served with a
+    /// `Content-Security-Policy` that forbids loading anything) and every text from the
+    /// methods is escaped. It is generated from the introspection metadata once, at the
+    /// first request, and lists the methods even when introspection is off. Authentication
+    /// policies covering the path guard it, whatever their method scope.
+    pub fn method_page(mut self, on: bool) -> Self {
+        self.config.ops.page = on;
+        self
+    }
+
+    /// The title of the method page (default "XML-RPC methods").
+    pub fn page_title(mut self, title: impl Into<String>) -> Self {
+        self.config.ops.page_text.title = title.into();
+        self
+    }
+
+    /// An introduction shown under the page title: plain text with paragraphs, `- ` lists
+    /// and `code` spans, always escaped.
+    pub fn page_description(mut self, text: impl Into<String>) -> Self {
+        self.config.ops.page_text.description = text.into();
+        self
+    }
+
+    /// Collect metrics per method (calls by outcome, faults by code, a latency histogram)
+    /// and serve them with the [`Stats`](crate::Stats) counters at the metrics path in the
+    /// Prometheus text format (default off; see [`Server::render_metrics`]).
+    pub fn metrics(mut self, on: bool) -> Self {
+        self.config.ops.metrics_on = on;
+        self
+    }
+
+    /// Where the metrics are served to `GET` (default `/metrics`), independent of the RPC
+    /// paths; authentication policies covering it guard it.
+    pub fn metrics_path(mut self, path: impl Into<String>) -> Self {
+        self.config.ops.metrics_path = Some(path.into());
+        self
+    }
+
+    // ---- end of operations
+
     /// Mounts a service under the names it gives its methods.
     pub fn service(mut self, service: impl Service) -> Self {
         self.mounts.push((None, Arc::new(service)));
@@ -402,6 +449,10 @@ impl ServerBuilder {
         }
         let router = Router::build(mounts, &System::enabled(&self.config), self.fallback)
             .map_err(|duplicate| BuildError::DuplicateMethod(duplicate.0))?;
+        if self.config.ops.metrics_on {
+            let metrics = crate::metrics::Metrics::new(router.infos());
+            self.config.ops.metrics = Some(Arc::new(metrics));
+        }
         Ok(Server {
             inner: Arc::new(Inner::new(self.config, router)),
         })

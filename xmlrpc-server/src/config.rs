@@ -78,6 +78,8 @@ pub(crate) struct Config {
     pub runtime_threads: Option<usize>,
     pub auth: Vec<BasicAuth>,
     pub hook: Option<Hook>,
+    /// The method page and the metrics endpoint.
+    pub ops: crate::ops::Operations,
 }
 
 impl Config {

@@ -2,8 +2,8 @@
 //! (decoded and run by the dispatcher, which admits it), and the response ([`response`]).
 
 mod body;
-mod response;
-mod rules;
+pub(crate) mod response;
+pub(crate) mod rules;
 
 use std::time::Instant;
 
@@ -62,7 +62,13 @@ where
     let accepted = match rules::check(&head, &inner.config, check_path) {
         Ok(accepted) => accepted,
         Err(rules::Refusal::Status(status)) => {
-            return Reply::Response(response::refused(inner, status, unread()))
+            // operations: the method page and the metrics answer GET when on (ops.rs).
+            if status == http::StatusCode::METHOD_NOT_ALLOWED && head.method == http::Method::GET {
+                if let Some(page) = crate::ops::answer_get(inner, &head, check_path) {
+                    return Reply::Response(page);
+                }
+            }
+            return Reply::Response(response::refused(inner, status, unread()));
         }
         Err(rules::Refusal::Denied(deny)) => {
             return Reply::Response(response::denied(inner, deny, unread()))

@@ -94,19 +94,33 @@ impl Inner {
         };
         admit(&call.name).map_err(Refused::Denied)?;
         tracing::Span::current().record("method", call.name.as_str());
+        // operations: per-method metrics when on (metrics.rs); the clock is read only then.
+        let started = self
+            .config
+            .ops
+            .metrics
+            .as_ref()
+            .map(|_| std::time::Instant::now());
         let dispatcher = &self.dispatcher;
-        if self.config.multicall && call.name == "system.multicall" {
-            return match dispatcher.multicall(call.params, &self.stats).await {
+        let answer = if self.config.multicall && call.name == "system.multicall" {
+            match dispatcher.multicall(call.params, &self.stats).await {
                 Ok(Ok(results)) => Ok(Answer::Multicall(results)),
                 Ok(Err(fault)) => Ok(Answer::Fault(fault)),
                 Err(policy) => Err(Refused::Overloaded(policy)),
-            };
+            }
+        } else {
+            match dispatcher.call(&call.name, call.params, &self.stats).await {
+                Ok(Ok(value)) => Ok(Answer::Value(value)),
+                Ok(Err(fault)) => Ok(Answer::Fault(fault)),
+                Err(policy) => Err(Refused::Overloaded(policy)),
+            }
+        };
+        if let (Some(metrics), Some(started), Ok(answer)) =
+            (&self.config.ops.metrics, started, &answer)
+        {
+            metrics.observe(&call.name, answer.is_fault(), started.elapsed()); // operations
         }
-        match dispatcher.call(&call.name, call.params, &self.stats).await {
-            Ok(Ok(value)) => Ok(Answer::Value(value)),
-            Ok(Err(fault)) => Ok(Answer::Fault(fault)),
-            Err(policy) => Err(Refused::Overloaded(policy)),
-        }
+        answer
     }
 }
 

@@ -3,7 +3,7 @@
 //! ```sh
 //! cargo run --release -p examples --bin interop-server -- --listen 127.0.0.1:8080 \
 //!     [--max-workers N] [--max-blocking N] [--max-pending M] [--overload block|close|fault|http503] \
-//!     [--max-request-size BYTES] [--rpc-path /RPC2 ...]
+//!     [--max-request-size BYTES] [--rpc-path /RPC2 ...] [--metrics] [--method-page]
 //! ```
 
 use examples::{interop, options::ServerOptions};

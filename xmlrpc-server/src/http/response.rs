@@ -75,6 +75,13 @@ pub(crate) fn answered(
         &inner.stats.completed
     };
     counter.fetch_add(1, Relaxed);
+    // operations: faults by code for the metrics (a replaced answer is an internal error).
+    if let (true, Some(metrics)) = (fault, &config.ops.metrics) {
+        metrics.fault(match answer {
+            Answer::Fault(f) => f.code,
+            _ => Fault::INTERNAL_ERROR,
+        });
+    }
     xml_response(xml, config.gzip_threshold, request)
 }
 
@@ -97,6 +104,9 @@ pub(crate) fn denied(inner: &Inner, deny: Deny, close: bool) -> Response<Respons
     match deny {
         Deny::Fault(fault) => {
             inner.stats.errored.fetch_add(1, Relaxed);
+            if let Some(metrics) = &inner.config.ops.metrics {
+                metrics.fault(fault.code); // operations: faults by code
+            }
             let mut xml = Vec::new();
             xmlrpc_core::write_fault(&fault, &mut xml);
             let mut response = xml_response(xml, None, &HeaderMap::new());
@@ -134,6 +144,9 @@ pub(crate) fn rejected(inner: &Inner, rejection: &Rejection) -> Reply {
         }
         Rejection::Fault(fault) => {
             stats.rejected_fault.fetch_add(1, Relaxed);
+            if let Some(metrics) = &inner.config.ops.metrics {
+                metrics.fault(fault.code); // operations: faults by code
+            }
             let mut xml = Vec::new();
             xmlrpc_core::write_fault(fault, &mut xml);
             Reply::Response(xml_response(xml, None, &HeaderMap::new()))

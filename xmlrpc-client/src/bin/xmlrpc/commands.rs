@@ -11,7 +11,7 @@ use crate::{
     failure::Failure,
     gen::{self, GenOptions},
     input::parse_arg,
-    introspect, output,
+    introspect, output, progress,
     session::{Entry, Session},
     table,
 };
@@ -127,12 +127,17 @@ async fn call(
     params: &[Value],
     output: Output,
 ) -> Result<(), Failure> {
+    // A progress line on a terminal while the call runs (progress.rs).
+    let waiting = format!(
+        "{method} ({} of parameters)",
+        progress::size(progress::payload(params))
+    );
     if output.xml {
-        let raw = session.call_xml(method, params).await?;
+        let raw = progress::around(waiting, session.call_xml(method, params)).await?;
         emit_bytes(&raw.body)?;
         return raw.answer.map(drop).map_err(Failure::Fault);
     }
-    let value = session.call(method, params).await?;
+    let value = progress::around(waiting, session.call(method, params)).await?;
     if output.json {
         emit(&output::json_text(&output::to_json(&value)))
     } else {
@@ -146,8 +151,17 @@ async fn multicall(
     output: Output,
 ) -> Result<(), Failure> {
     let total = calls.len();
+    // A progress line on a terminal while the multicall runs (progress.rs).
+    let bulk: usize = calls
+        .iter()
+        .map(|(m, p)| m.len() + progress::payload(p))
+        .sum();
+    let waiting = format!(
+        "system.multicall of {total} calls ({} of parameters)",
+        progress::size(bulk)
+    );
     if output.xml {
-        let raw = session.multicall_xml(calls).await?;
+        let raw = progress::around(waiting, session.multicall_xml(calls)).await?;
         emit_bytes(&raw.body)?;
         let answer = raw.answer.map_err(Failure::Fault)?;
         let failed = match answer {
@@ -159,7 +173,7 @@ async fn multicall(
         };
         return outcome(failed, total);
     }
-    let entries = session.multicall(calls).await?;
+    let entries = progress::around(waiting, session.multicall(calls)).await?;
     let failed = entries.iter().filter(|e| e.is_err()).count();
     if output.json {
         let list: Vec<serde_json::Value> = entries.iter().map(entry_json).collect();

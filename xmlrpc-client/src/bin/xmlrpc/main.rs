@@ -12,6 +12,7 @@ mod gen;
 mod input;
 mod introspect;
 mod output;
+mod progress;
 mod raw;
 mod session;
 mod table;
