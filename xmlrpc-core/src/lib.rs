@@ -76,6 +76,7 @@ pub use params::{Args, MethodCall, Params};
 pub use signature::{type_name_of, MethodInfo};
 pub use value::{from_value, from_value_ref, to_value, Map, Value};
 pub use xml::{
+    document::{last_read_path, ReadPath},
     encode_value, encode_value_into, read_call, read_call_from_reader, read_response,
     read_response_from_reader, read_response_value, write_call, write_call_encoded, write_call_to,
     write_fault, write_multicall_call, write_multicall_response, write_response, write_response_to,
