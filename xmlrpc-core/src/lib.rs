@@ -75,6 +75,8 @@ pub use options::{EncodeOptions, Limits};
 pub use params::{Args, MethodCall, Params};
 pub use signature::{type_name_of, MethodInfo};
 pub use value::{from_value, from_value_ref, to_value, Map, Value};
+#[doc(hidden)]
+pub use xml::document::differential as __differential;
 pub use xml::{
     document::{last_read_path, ReadPath},
     encode_value, encode_value_into, read_call, read_call_from_reader, read_response,

@@ -378,3 +378,62 @@ pub fn read_call_from_reader<R: BufRead>(
     let values = call.params.to_values()?;
     Ok((call.name, values))
 }
+
+/// Each reader on its own, for differential tests of the fast path against the general reader
+/// (fuzz targets, property tests). Applications use [`read_call`] and [`read_response`].
+#[doc(hidden)]
+pub mod differential {
+    use super::*;
+
+    /// [`read_call`] by the general reader alone.
+    pub fn read_call_general<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, Error> {
+        general_call(input::prepare(body)?, limits)
+    }
+
+    /// [`read_call`] by the fast path alone: `None` where it gives up.
+    pub fn read_call_fast<'a>(body: &'a [u8], limits: &Limits) -> Option<MethodCall<'a>> {
+        let prepared = input::prepare(body).ok()?;
+        let (name, tape) = fast_call(&prepared.doc, prepared.base, limits)?;
+        Some(MethodCall {
+            name,
+            params: Params::from_xml(prepared.doc, prepared.base, tape),
+        })
+    }
+
+    /// [`read_response`] by the general reader alone.
+    pub fn read_response_general<T: DeserializeOwned>(
+        body: &[u8],
+        limits: &Limits,
+    ) -> Result<Result<T, Fault>, Error> {
+        general_response(&input::prepare(body)?, limits, |rd| {
+            crate::de::from_source(rd)
+        })
+    }
+
+    /// [`read_response`] by the fast path alone: `None` where it gives up.
+    pub fn read_response_fast<T: DeserializeOwned>(
+        body: &[u8],
+        limits: &Limits,
+    ) -> Option<Result<T, Fault>> {
+        fast_response(&input::prepare(body).ok()?, limits, |rd| {
+            crate::de::from_source(rd)
+        })
+    }
+
+    /// [`read_response_value`] by the general reader alone.
+    pub fn read_response_value_general(
+        body: &[u8],
+        limits: &Limits,
+    ) -> Result<Result<Value, Fault>, Error> {
+        general_response(&input::prepare(body)?, limits, |mut rd| {
+            crate::value::build::build(&mut rd)
+        })
+    }
+
+    /// [`read_response_value`] by the fast path alone: `None` where it gives up.
+    pub fn read_response_value_fast(body: &[u8], limits: &Limits) -> Option<Result<Value, Fault>> {
+        fast_response(&input::prepare(body).ok()?, limits, |mut rd| {
+            crate::value::build::build(&mut rd)
+        })
+    }
+}
