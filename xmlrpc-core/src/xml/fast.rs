@@ -15,10 +15,11 @@
 //! reads exactly as the general reader reads it (the `read_differential` fuzz target and the
 //! property tests check this).
 
-use super::shared::{entity, kind_of, scalar_tok, Kind, MemberNames, EXT_NS};
+use super::shared::{entity, kind_of, same, scalar_tok, Kind, MemberNames, EXT_NS};
 use super::tape::Recordable;
 use crate::de::{Source, Tok, Txt};
 use crate::scalar::is_ws;
+use crate::scan;
 use crate::{Error, ErrorKind};
 
 /// A step of the recognizer: `None` gives up.
@@ -121,37 +122,21 @@ impl<'a> FastReader<'a> {
     fn text(&mut self) -> Step<Acc<'a>> {
         let doc = self.doc;
         let start = self.pos;
-        let mut i = start;
-        // Scalars are short: look at the first bytes one by one before a vector search.
-        let stop = (start + 16).min(doc.len());
-        while i < stop {
-            match doc[i] {
-                b'<' => {
-                    self.pos = i;
-                    return Some(Acc::Borrowed(&doc[start..i]));
-                }
-                b'&' | b'\r' => return self.text_slow(start, i),
-                _ => i += 1,
-            }
+        let at = scan::next_text_stop(doc, start)?;
+        if doc[at] == b'<' {
+            self.pos = at;
+            return Some(Acc::Borrowed(&doc[start..at]));
         }
-        match memchr::memchr3(b'<', b'&', b'\r', &doc[i..]) {
-            Some(n) if doc[i + n] == b'<' => {
-                self.pos = i + n;
-                Some(Acc::Borrowed(&doc[start..i + n]))
-            }
-            Some(n) => self.text_slow(start, i + n),
-            None => None,
-        }
+        self.text_slow(start, at)
     }
 
     /// Text from `start` whose first reference or carriage return is at `at`, into scratch.
-    #[cold]
     fn text_slow(&mut self, start: usize, mut at: usize) -> Step<Acc<'a>> {
         let doc = self.doc;
         self.scratch.clear();
         self.scratch.extend_from_slice(&doc[start..at]);
         loop {
-            match *doc.get(at)? {
+            match doc[at] {
                 b'<' => {
                     self.pos = at;
                     return Some(Acc::Scratch);
@@ -165,9 +150,9 @@ impl<'a> FastReader<'a> {
                         1
                     };
                 }
-                b'&' => {
-                    // As quick-xml: the reference runs to the next `;`, with no `&` or `<`
-                    // before it.
+                _ => {
+                    // `&`: as quick-xml, the reference runs to the next `;`, with no `&` or
+                    // `<` before it.
                     let rest = &doc[at + 1..];
                     let end = memchr::memchr3(b';', b'&', b'<', rest)?;
                     if rest[end] != b';' {
@@ -179,11 +164,10 @@ impl<'a> FastReader<'a> {
                         .extend_from_slice(c.encode_utf8(&mut b).as_bytes());
                     at += end + 2;
                 }
-                b => {
-                    self.scratch.push(b);
-                    at += 1;
-                }
             }
+            let next = scan::next_text_stop(doc, at)?;
+            self.scratch.extend_from_slice(&doc[at..next]);
+            at = next;
         }
     }
 
@@ -210,7 +194,7 @@ impl<'a> FastReader<'a> {
         if rest.len() > n + 2
             && rest[0] == b'<'
             && rest[1] == b'/'
-            && &rest[2..2 + n] == name
+            && same(&rest[2..2 + n], name)
             && rest[2 + n] == b'>'
         {
             self.pos += n + 3;
@@ -329,13 +313,20 @@ impl<'a> FastReader<'a> {
 
     /// After `<value>`: text (an untyped string) or the type element.
     fn value_body(&mut self) -> Step<Tok<'a>> {
-        let acc = self.text()?;
-        if self.lit(b"</value>") {
-            self.finish_value()?;
-            return Some(Tok::Str(Self::txt(acc)));
-        }
-        if !self.bytes(acc).iter().all(|&b| is_ws(b)) {
-            return None;
+        // Usually the type element follows at once.
+        if self
+            .doc
+            .get(self.pos..self.pos + 2)
+            .is_none_or(|s| s[0] != b'<' || s[1] == b'/')
+        {
+            let acc = self.text()?;
+            if self.lit(b"</value>") {
+                self.finish_value()?;
+                return Some(Tok::Str(Self::txt(acc)));
+            }
+            if !self.bytes(acc).iter().all(|&b| is_ws(b)) {
+                return None;
+            }
         }
         // The type element: `<name>` or `<name/>`.
         let start = self.pos;
