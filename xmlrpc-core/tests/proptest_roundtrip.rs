@@ -437,8 +437,12 @@ mod read_paths {
             let (got, path) = read_values(&doc);
             prop_assert_eq!(path, Some(ReadPath::Fast), "{}", doc);
             prop_assert!(all_same(&got, &values), "{:?} != {:?}", got, values);
-            // Whitespace between elements stays in the subset.
-            let spots = boundaries(&doc);
+            // Whitespace between elements stays in the subset (not inside an empty name or
+            // string, where it would be text).
+            let spots: Vec<_> = boundaries(&doc)
+                .into_iter()
+                .filter(|&(i, _)| !doc[..i].ends_with("<name>") && !doc[..i].ends_with("<string>"))
+                .collect();
             let (i, _) = spots[at.index(spots.len())];
             let spaced = format!("{}{ws}{}", &doc[..i], &doc[i..]);
             let (got, path) = read_values(&spaced);

@@ -328,22 +328,12 @@ impl<'a> FastReader<'a> {
                 return None;
             }
         }
-        // The type element: `<name>` or `<name/>`.
+        // The type element: `<name>` or `<name/>`; the common start tags by their spelling.
         let start = self.pos;
-        let doc = self.doc;
-        let name_start = start + 1;
-        let mut end = name_start;
-        while end < doc.len() && end - name_start <= 16 && !matches!(doc[end], b'>' | b'/') {
-            end += 1;
-        }
-        let name = &doc[name_start..end];
-        let empty = match doc.get(end..end + 2)? {
-            [b'>', _] => false,
-            b"/>" => true,
-            _ => return None,
+        let (kind, name, empty) = match self.common_tag() {
+            Some((kind, name)) => (kind, name, false),
+            None => self.type_tag()?,
         };
-        let kind = kind_of(name, |_| false)?;
-        self.pos = end + if empty { 2 } else { 1 };
         let tag_pos = self.base + start as u64;
         match kind {
             Kind::Struct => {
@@ -412,6 +402,48 @@ impl<'a> FastReader<'a> {
                 Some(tok)
             }
         }
+    }
+
+    /// A common type element's start tag, consumed: its type and name.
+    #[inline(always)]
+    fn common_tag(&mut self) -> Option<(Kind, &'static [u8])> {
+        use super::shared::Scalar;
+        let found: (Kind, &'static [u8]) = match *self.doc.get(self.pos + 1)? {
+            b'i' if self.lit(b"<int>") => (Kind::Scalar(Scalar::Int), b"int"),
+            b'i' if self.lit(b"<i4>") => (Kind::Scalar(Scalar::Int), b"i4"),
+            b'i' if self.lit(b"<i8>") => (Kind::Scalar(Scalar::I8), b"i8"),
+            b's' if self.lit(b"<string>") => (Kind::Str, b"string"),
+            b's' if self.lit(b"<struct>") => (Kind::Struct, b"struct"),
+            b'd' if self.lit(b"<double>") => (Kind::Scalar(Scalar::Double), b"double"),
+            b'd' if self.lit(b"<dateTime.iso8601>") => {
+                (Kind::Scalar(Scalar::DateTime), b"dateTime.iso8601")
+            }
+            b'b' if self.lit(b"<boolean>") => (Kind::Scalar(Scalar::Bool), b"boolean"),
+            b'b' if self.lit(b"<base64>") => (Kind::Scalar(Scalar::Base64), b"base64"),
+            b'a' if self.lit(b"<array>") => (Kind::Array, b"array"),
+            _ => return None,
+        };
+        Some(found)
+    }
+
+    /// Any other type element's tag (`<nil/>`, `<ex:i8>`, `<string/>`, ...), consumed: its
+    /// type, name and whether it is empty.
+    fn type_tag(&mut self) -> Option<(Kind, &'a [u8], bool)> {
+        let doc = self.doc;
+        let name_start = self.pos + 1;
+        let mut end = name_start;
+        while end < doc.len() && end - name_start <= 16 && !matches!(doc[end], b'>' | b'/') {
+            end += 1;
+        }
+        let name = &doc[name_start..end];
+        let empty = match doc.get(end..end + 2)? {
+            [b'>', _] => false,
+            b"/>" => true,
+            _ => return None,
+        };
+        let kind = kind_of(name, |_| false)?;
+        self.pos = end + if empty { 2 } else { 1 };
+        Some((kind, name, empty))
     }
 
     /// After a leaf's type element (which started at `tag_pos`): `</value>`.
