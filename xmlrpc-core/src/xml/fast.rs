@@ -215,15 +215,14 @@ impl<'a> FastReader<'a> {
             if !is_ws(*self.doc.get(self.pos)?) {
                 return None;
             }
-            let end = memchr::memmem::find(&self.doc[self.pos..], b"?>")?;
-            let decl = &self.doc[self.pos..self.pos + end];
-            if !decl.iter().all(|&b| {
-                b.is_ascii_alphanumeric()
+            // A declaration is a few dozen bytes: a plain loop, no search set up.
+            let decl = &self.doc[self.pos..];
+            let end = decl.iter().position(|&b| {
+                !(b.is_ascii_alphanumeric()
                     || is_ws(b)
-                    || matches!(b, b'.' | b'-' | b'_' | b'=')
-                    || b == b'"'
-                    || b == b'\''
-            }) {
+                    || matches!(b, b'.' | b'-' | b'_' | b'=' | b'"' | b'\''))
+            })?;
+            if decl.get(end..end + 2) != Some(b"?>") {
                 return None;
             }
             self.pos += end + 2;
