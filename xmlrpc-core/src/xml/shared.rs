@@ -177,6 +177,12 @@ impl MemberNames {
     /// A struct opened.
     #[inline]
     pub(crate) fn open(&mut self) {
+        if self.marks.capacity() == 0 {
+            // One allocation each for a typical document instead of growing from empty.
+            self.marks.reserve(8);
+            self.spans.reserve(32);
+            self.names.reserve(256);
+        }
         self.marks.push(self.spans.len());
     }
 
