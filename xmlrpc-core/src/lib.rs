@@ -25,6 +25,12 @@
 //! A struct with a duplicate member name is refused by the reader itself, whatever the target
 //! (so [`read_call`] refuses it up front).
 //!
+//! Two readers produce the same tokens: a fast path for the canonical form real clients send,
+//! and quick-xml's event reader for every document the fast path gives up on (comments,
+//! CDATA, processing instructions, unusual spellings, anything malformed). The fast path never
+//! reports an error nor guesses, so values, errors and positions are quick-xml's;
+//! [`last_read_path`] tells which reader read a document.
+//!
 //! ```
 //! use serde::{Deserialize, Serialize};
 //! use xmlrpc_core::{read_call, read_response, write_call, write_response, encode_value,
