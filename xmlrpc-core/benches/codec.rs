@@ -6,7 +6,10 @@
 //!   and replaying the same events through quick-xml's `Writer` (writing),
 //! * the peer: the `dxr` crate (0.9), dynamic and, where it has conversions, typed.
 //!
-//! Plus a 64-level nesting case. Throughput is in bytes of the reference document.
+//! Plus the call of `add(2, 3)` as a server reads it, 32 and 64 levels of nesting, and
+//! documents outside the fast path's canonical form (a comment, a CDATA section), which the
+//! general reader reads: `ours_general_*` is the general reader alone (the reader before the
+//! fast path), for comparison. Throughput is in bytes of the reference document.
 //!
 //! Run: `cargo bench -p xmlrpc-core --bench codec` (a full run takes a few minutes).
 
@@ -21,9 +24,10 @@ use quick_xml::{Reader, Writer};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_bytes::ByteBuf;
+use xmlrpc_core::__differential as general;
 use xmlrpc_core::{
-    encode_value, read_response, read_response_value, write_response, DateTime, EncodeOptions,
-    Limits, Value,
+    encode_value, read_call, read_response, read_response_value, write_response, DateTime,
+    EncodeOptions, Limits, Value,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -239,6 +243,18 @@ fn ours_value(doc: &[u8]) -> Value {
         .unwrap()
 }
 
+fn general_typed<T: DeserializeOwned>(doc: &[u8]) -> T {
+    general::read_response_general::<T>(doc, &Limits::default())
+        .unwrap()
+        .unwrap()
+}
+
+fn general_value(doc: &[u8]) -> Value {
+    general::read_response_value_general(doc, &Limits::default())
+        .unwrap()
+        .unwrap()
+}
+
 fn ours_write<T: Serialize + ?Sized>(v: &T, capacity: usize) -> Vec<u8> {
     let enc = encode_value(v, &EncodeOptions::default()).unwrap();
     let mut out = Vec::with_capacity(capacity);
@@ -319,6 +335,12 @@ where
     g.bench_function("ceiling_quick_xml_scan", |b| {
         b.iter(|| scan(black_box(doc)))
     });
+    g.bench_function("ours_general_typed", |b| {
+        b.iter(|| general_typed::<T>(black_box(doc)))
+    });
+    g.bench_function("ours_general_value", |b| {
+        b.iter(|| general_value(black_box(doc)))
+    });
     g.bench_function("dxr_value", |b| b.iter(|| dxr_value(black_box(doc))));
     g.bench_function("dxr_typed", |b| {
         b.iter(|| dxr_typed(&dxr_value(black_box(doc))))
@@ -379,14 +401,94 @@ fn benches(c: &mut Criterion) {
             |d| format!("fails at {d} levels"),
         );
     eprintln!("nesting: ours parses 64 levels; dxr {dxr_depth}");
-    let mut g = configure(c, "parse/nested_64", deep.len());
+    for depth in [32, 64] {
+        let deep = nested_doc(depth);
+        let doc = deep.as_bytes();
+        let mut g = configure(c, &format!("parse/nested_{depth}"), doc.len());
+        // Typed: serde's `Deserialize` for `Value` (the visitor path), not the direct builder.
+        g.bench_function("ours_typed", |b| {
+            b.iter(|| ours_typed::<Value>(black_box(doc)))
+        });
+        g.bench_function("ours_value", |b| b.iter(|| ours_value(black_box(doc))));
+        g.bench_function("ceiling_quick_xml_scan", |b| {
+            b.iter(|| scan(black_box(doc)))
+        });
+        g.bench_function("ours_general_value", |b| {
+            b.iter(|| general_value(black_box(doc)))
+        });
+        g.finish();
+    }
+
+    add_call(c);
+    fallback(c);
+}
+
+/// The call of `add(2, 3)` as a server reads it: the call, then the typed arguments or values.
+fn add_call(c: &mut Criterion) {
+    let doc =
+        b"<?xml version=\"1.0\"?>\n<methodCall>\n<methodName>calc.add</methodName>\n<params>\n\
+<param>\n<value><int>2</int></value>\n</param>\n<param>\n<value><int>3</int></value>\n</param>\n\
+</params>\n</methodCall>\n";
+    let typed = |doc: &[u8]| -> (i32, i32) {
+        read_call(doc, &Limits::default())
+            .unwrap()
+            .params
+            .decode()
+            .unwrap()
+    };
+    assert_eq!(typed(doc), (2, 3));
+    let mut g = configure(c, "parse/add_call", doc.len());
+    g.bench_function("ours_typed", |b| b.iter(|| typed(black_box(doc))));
     g.bench_function("ours_value", |b| {
-        b.iter(|| ours_value(black_box(deep.as_bytes())))
+        b.iter(|| {
+            read_call(black_box(doc), &Limits::default())
+                .unwrap()
+                .params
+                .to_values()
+                .unwrap()
+        })
     });
     g.bench_function("ceiling_quick_xml_scan", |b| {
-        b.iter(|| scan(black_box(deep.as_bytes())))
+        b.iter(|| scan(black_box(doc)))
+    });
+    g.bench_function("ours_general_typed", |b| {
+        b.iter(|| {
+            general::read_call_general(black_box(doc), &Limits::default())
+                .unwrap()
+                .params
+                .decode::<(i32, i32)>()
+                .unwrap()
+        })
     });
     g.finish();
+}
+
+/// Documents the fast path gives up on: a comment after the root's start tag, a CDATA
+/// section in the last value (the worst case: the fast path reads nearly all of it first).
+fn fallback(c: &mut Criterion) {
+    let ints = ints_doc();
+    let comment = ints.replacen("<params>", "<!-- generated --><params>", 1);
+    let at = ints.rfind("<int>").unwrap() + 5;
+    let cdata = format!("{}<![CDATA[]]>{}", &ints[..at], &ints[at..]);
+    for (name, doc) in [
+        ("ints_10k_comment", comment),
+        ("ints_10k_cdata_last", cdata),
+    ] {
+        let doc = doc.as_bytes();
+        assert_eq!(ours_value(doc), general_value(doc));
+        let mut g = configure(c, &format!("parse/{name}"), doc.len());
+        g.bench_function("ours_typed", |b| {
+            b.iter(|| ours_typed::<Vec<i64>>(black_box(doc)))
+        });
+        g.bench_function("ours_value", |b| b.iter(|| ours_value(black_box(doc))));
+        g.bench_function("ours_general_typed", |b| {
+            b.iter(|| general_typed::<Vec<i64>>(black_box(doc)))
+        });
+        g.bench_function("ours_general_value", |b| {
+            b.iter(|| general_value(black_box(doc)))
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(codec, benches);

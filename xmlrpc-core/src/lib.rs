@@ -25,6 +25,12 @@
 //! A struct with a duplicate member name is refused by the reader itself, whatever the target
 //! (so [`read_call`] refuses it up front).
 //!
+//! Two readers produce the same tokens: a fast path for the canonical form real clients send,
+//! and quick-xml's event reader for every document the fast path gives up on (comments,
+//! CDATA, processing instructions, unusual spellings, anything malformed). The fast path never
+//! reports an error nor guesses, so values, errors and positions are quick-xml's;
+//! [`last_read_path`] tells which reader read a document.
+//!
 //! ```
 //! use serde::{Deserialize, Serialize};
 //! use xmlrpc_core::{read_call, read_response, write_call, write_response, encode_value,
@@ -75,7 +81,10 @@ pub use options::{EncodeOptions, Limits};
 pub use params::{Args, MethodCall, Params};
 pub use signature::{type_name_of, MethodInfo};
 pub use value::{from_value, from_value_ref, to_value, Map, Value};
+#[doc(hidden)]
+pub use xml::document::differential as __differential;
 pub use xml::{
+    document::{last_read_path, ReadPath},
     encode_value, encode_value_into, read_call, read_call_from_reader, read_response,
     read_response_from_reader, read_response_value, write_call, write_call_encoded, write_call_to,
     write_fault, write_multicall_call, write_multicall_response, write_response, write_response_to,

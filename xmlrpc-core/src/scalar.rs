@@ -67,6 +67,25 @@ pub(crate) fn parse_integer(text: &[u8], what: &str, min: i64, max: i64) -> Resu
     if digits.is_empty() {
         return Err(bad(what, text));
     }
+    if digits.len() <= 18 {
+        // 18 digits cannot overflow an i64: no checks per digit.
+        let mut v: i64 = 0;
+        for &c in digits {
+            let d = c.wrapping_sub(b'0');
+            if d > 9 {
+                return Err(bad(what, text));
+            }
+            v = v * 10 + i64::from(d);
+        }
+        let v = if neg { -v } else { v };
+        if v >= min && v <= max {
+            return Ok(v);
+        }
+        return Err(Error::new(
+            ErrorKind::Type,
+            format!("{what} out of range: `{}`", shown(s)),
+        ));
+    }
     // Accumulate negatively so i64::MIN fits.
     let mut v: i64 = 0;
     let mut overflow = false;

@@ -49,6 +49,28 @@ pub(crate) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
     }
 }
 
+/// The position of the first `<`, `&` or carriage return at or after `from`: where text ends,
+/// or where it needs unescaping or line-end handling.
+#[inline]
+pub(crate) fn next_text_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        sse2::next_text_stop(bytes, from)
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        scalar_text_stop(bytes, from)
+    }
+}
+
+#[inline]
+fn scalar_text_stop(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes[from..]
+        .iter()
+        .position(|&b| matches!(b, b'<' | b'&' | b'\r'))
+        .map(|p| from + p)
+}
+
 #[inline]
 fn needs_escape(b: u8) -> bool {
     matches!(b, b'&' | b'<' | b'>' | 0..=0x1f | 0xEF)
@@ -64,6 +86,30 @@ fn scalar_escape(bytes: &[u8], from: usize) -> Option<usize> {
 
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
+    #[inline]
+    pub(super) fn next_text_stop(bytes: &[u8], from: usize) -> Option<usize> {
+        let mut i = from;
+        // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and in bounds.
+        unsafe {
+            let lt = _mm_set1_epi8(b'<' as i8);
+            let amp = _mm_set1_epi8(b'&' as i8);
+            let cr = _mm_set1_epi8(b'\r' as i8);
+            while i + 16 <= bytes.len() {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(i) as *const __m128i);
+                let hit = _mm_or_si128(
+                    _mm_or_si128(_mm_cmpeq_epi8(v, lt), _mm_cmpeq_epi8(v, amp)),
+                    _mm_cmpeq_epi8(v, cr),
+                );
+                let m = _mm_movemask_epi8(hit);
+                if m != 0 {
+                    return Some(i + m.trailing_zeros() as usize);
+                }
+                i += 16;
+            }
+        }
+        super::scalar_text_stop(bytes, i)
+    }
+
     pub(super) fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
         let mut i = from;
         // SAFETY: SSE2 is part of the x86_64 baseline; loads are unaligned and in bounds.
@@ -104,16 +150,29 @@ mod sse2 {
             let nl = _mm_set1_epi8(b'\n' as i8);
             let cr = _mm_set1_epi8(b'\r' as i8);
             let ef = _mm_set1_epi8(0xEFu8 as i8);
-            while i + 16 <= bytes.len() {
-                let v = _mm_loadu_si128(bytes.as_ptr().add(i) as *const __m128i);
+            let bad = |at: usize| {
+                let v = _mm_loadu_si128(bytes.as_ptr().add(at) as *const __m128i);
                 // v <= 0x1f, unsigned.
                 let ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, max_ctl), v);
                 let ws = _mm_or_si128(
                     _mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, nl)),
                     _mm_cmpeq_epi8(v, cr),
                 );
-                let bad = _mm_or_si128(_mm_andnot_si128(ws, ctl), _mm_cmpeq_epi8(v, ef));
-                if _mm_movemask_epi8(bad) != 0 {
+                _mm_or_si128(_mm_andnot_si128(ws, ctl), _mm_cmpeq_epi8(v, ef))
+            };
+            // Four blocks per test: documents are almost always clean.
+            while i + 64 <= bytes.len() {
+                let any = _mm_or_si128(
+                    _mm_or_si128(bad(i), bad(i + 16)),
+                    _mm_or_si128(bad(i + 32), bad(i + 48)),
+                );
+                if _mm_movemask_epi8(any) != 0 {
+                    break;
+                }
+                i += 64;
+            }
+            while i + 16 <= bytes.len() {
+                if _mm_movemask_epi8(bad(i)) != 0 {
                     return Some(i);
                 }
                 i += 16;
@@ -160,6 +219,23 @@ mod tests {
                     if at > 0 {
                         assert_eq!(next_escape(&v, at), want);
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn finds_every_text_stop() {
+        for len in [0, 1, 15, 16, 17, 40] {
+            let clean = vec![b'a'; len];
+            assert_eq!(next_text_stop(&clean, 0), None);
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut v = clean.clone();
+                    v[at] = b;
+                    let want = matches!(b, b'<' | b'&' | b'\r').then_some(at);
+                    assert_eq!(next_text_stop(&v, 0), want, "{b:#x} at {at} of {len}");
+                    assert_eq!(next_text_stop(&v, at), want);
                 }
             }
         }

@@ -383,3 +383,112 @@ fn mapping_of_rust_types() {
     assert!(encode_value(&f64::NAN, &EncodeOptions::default()).is_err());
     assert!(encode_value(&f64::INFINITY, &EncodeOptions::default()).is_err());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The two readers: canonical documents take the fast path; the same documents with comments,
+// CDATA or whitespace inside tags fall back to the general reader, and every variant reads to
+// the values written.
+
+mod read_paths {
+    use super::*;
+    use xmlrpc_core::{last_read_path, ReadPath};
+
+    /// The offsets of the boundaries between two tags (`>` followed by `<`) after the root's
+    /// start tag, and whether the tag before each is a start or end tag (not `/>` or `?>`).
+    fn boundaries(doc: &str) -> Vec<(usize, bool)> {
+        let root = doc.find("<method").expect("a root");
+        let b = doc.as_bytes();
+        (root + 1..b.len().saturating_sub(1))
+            .filter(|&i| b[i] == b'>' && b[i + 1] == b'<')
+            .map(|i| (i + 1, b[i - 1] != b'/' && b[i - 1] != b'?'))
+            .collect()
+    }
+
+    fn call_doc(values: &[Value], options: &EncodeOptions) -> String {
+        let mut out = Vec::new();
+        write_call("path.test", &values, options, &mut out).expect("every value encodes");
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    fn read_values(doc: &str) -> (Vec<Value>, Option<ReadPath>) {
+        let call =
+            read_call(doc.as_bytes(), &Limits::default()).unwrap_or_else(|e| panic!("{e}: {doc}"));
+        let path = last_read_path();
+        assert_eq!(call.name, "path.test");
+        (call.params.to_values().expect("params decode"), path)
+    }
+
+    fn all_same(a: &[Value], b: &[Value]) -> bool {
+        a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same(x, y))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn canonical_documents_take_the_fast_path(
+            values in prop::collection::vec(arb_value(), 0..4),
+            namespaced in any::<bool>(),
+            ws in prop::sample::select(vec!["\n", "\r\n", " ", "\t\n  "]),
+            at in any::<prop::sample::Index>(),
+        ) {
+            let options = EncodeOptions { extension_namespace: namespaced, ..EncodeOptions::default() };
+            let doc = call_doc(&values, &options);
+            let (got, path) = read_values(&doc);
+            prop_assert_eq!(path, Some(ReadPath::Fast), "{}", doc);
+            prop_assert!(all_same(&got, &values), "{:?} != {:?}", got, values);
+            // Whitespace between elements stays in the subset (not inside an empty name or
+            // string, where it would be text).
+            let spots: Vec<_> = boundaries(&doc)
+                .into_iter()
+                .filter(|&(i, _)| !doc[..i].ends_with("<name>") && !doc[..i].ends_with("<string>"))
+                .collect();
+            let (i, _) = spots[at.index(spots.len())];
+            let spaced = format!("{}{ws}{}", &doc[..i], &doc[i..]);
+            let (got, path) = read_values(&spaced);
+            prop_assert_eq!(path, Some(ReadPath::Fast), "{}", spaced);
+            prop_assert!(all_same(&got, &values));
+            // Responses too, typed and as values.
+            let v = Value::Array(values.clone());
+            let resp = response(&v, &options);
+            let back = read_response_value(&resp, &Limits::default()).unwrap().unwrap();
+            prop_assert_eq!(last_read_path(), Some(ReadPath::Fast));
+            prop_assert!(same(&back, &v));
+            let typed: Value = read_response(&resp, &Limits::default()).unwrap().unwrap();
+            prop_assert_eq!(last_read_path(), Some(ReadPath::Fast));
+            prop_assert!(same(&typed, &v));
+        }
+
+        #[test]
+        fn exotic_documents_fall_back_to_the_same_values(
+            values in prop::collection::vec(arb_value(), 1..4),
+            kind in 0..3usize,
+            at in any::<prop::sample::Index>(),
+        ) {
+            let doc = call_doc(&values, &EncodeOptions::default());
+            let exotic = match kind {
+                // A comment between two tags.
+                0 => {
+                    let spots = boundaries(&doc);
+                    let (i, _) = spots[at.index(spots.len())];
+                    format!("{}<!-- note -->{}", &doc[..i], &doc[i..])
+                }
+                // A CDATA section of whitespace before a value's type element.
+                1 => {
+                    let spots: Vec<usize> = doc.match_indices("<value>").map(|(i, _)| i + 7).collect();
+                    let i = spots[at.index(spots.len())];
+                    format!("{}<![CDATA[ ]]>{}", &doc[..i], &doc[i..])
+                }
+                // Whitespace inside a start or end tag.
+                _ => {
+                    let spots: Vec<usize> = boundaries(&doc).into_iter().filter(|s| s.1).map(|s| s.0).collect();
+                    let i = spots[at.index(spots.len())] - 1;
+                    format!("{} {}", &doc[..i], &doc[i..])
+                }
+            };
+            let (got, path) = read_values(&exotic);
+            prop_assert_eq!(path, Some(ReadPath::General), "{}", exotic);
+            prop_assert!(all_same(&got, &values), "{:?} != {:?}", got, values);
+        }
+    }
+}

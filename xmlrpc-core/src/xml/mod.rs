@@ -1,22 +1,29 @@
 //! Reading and writing XML-RPC documents.
+//!
+//! Reading has two readers of the same token stream ([`crate::de::Source`]): `fast`, a
+//! recognizer of the canonical form real clients send, and `read`, quick-xml's event reader,
+//! which reads every document the fast path gives up on. `document` reads whole calls and
+//! responses with them.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 
-use quick_xml::events::Event;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::Serialize;
 
-use crate::params::Params;
 use crate::ser::{escape_into, XmlSerializer};
-use crate::{EncodeOptions, Error, ErrorKind, Fault, Limits, MethodCall, Value};
+use crate::{EncodeOptions, Error, ErrorKind, Fault, Value};
 
+pub(crate) mod document;
+pub(crate) mod fast;
 pub(crate) mod input;
 pub(crate) mod read;
+pub(crate) mod shared;
 pub(crate) mod tape;
 #[cfg(test)]
 mod tests;
 
-use read::{describe, XmlReader};
-use tape::Tape;
+pub use document::{
+    read_call, read_call_from_reader, read_response, read_response_from_reader, read_response_value,
+};
 
 /// The namespace declaration written on the root element when `ex:` elements are used.
 const NS_DECL: &[u8] = b" xmlns:ex=\"http://ws.apache.org/xmlrpc/namespaces/extensions\"";
@@ -424,229 +431,4 @@ impl<'s, 'o> serde::Serializer for ParamsSerializer<'s, 'o> {
     ) -> Result<Self::SerializeStructVariant, Error> {
         Err(params_shape())
     }
-}
-
-// ---------------------------------------------------------------- reading
-
-fn expect_start<'a>(rd: &mut XmlReader<'a>, e: Event<'a>, name: &[u8]) -> Result<bool, Error> {
-    // Ok(true): start tag; Ok(false): empty element.
-    match e {
-        Event::Start(s) if s.name().as_ref() == name => Ok(true),
-        Event::Empty(s) if s.name().as_ref() == name => Ok(false),
-        Event::Eof => Err(Error::new(
-            ErrorKind::Syntax,
-            format!(
-                "unexpected end of document, expected <{}>",
-                String::from_utf8_lossy(name)
-            ),
-        )
-        .at(rd.last_event_pos())),
-        e => Err(Error::new(
-            ErrorKind::Structure,
-            format!(
-                "expected <{}>, found {}",
-                String::from_utf8_lossy(name),
-                describe(&e)
-            ),
-        )
-        .at(rd.last_event_pos())),
-    }
-}
-
-/// Reads a `methodCall` document, validating it whole; parameters stay encoded.
-pub fn read_call<'a>(body: &'a [u8], limits: &Limits) -> Result<MethodCall<'a>, Error> {
-    let prepared = input::prepare(body)?;
-    let (name, tape) = {
-        let mut rd = XmlReader::new(&prepared.doc, prepared.base, limits.max_depth);
-        let root = rd.root()?;
-        if !expect_start(&mut rd, root, b"methodCall")? {
-            return Err(
-                Error::new(ErrorKind::Structure, "<methodCall> has no <methodName>")
-                    .at(rd.last_event_pos()),
-            );
-        }
-        let e = rd.sig()?;
-        let name = if expect_start(&mut rd, e, b"methodName")? {
-            let pos = rd.last_event_pos();
-            let n = rd.content_string("methodName")?;
-            let n = n.trim();
-            if n.is_empty() {
-                return Err(Error::new(ErrorKind::Structure, "empty <methodName>").at(pos));
-            }
-            if n.len() > limits.max_method_name {
-                return Err(Error::new(
-                    ErrorKind::Limit,
-                    format!("method name longer than {} bytes", limits.max_method_name),
-                )
-                .at(pos));
-            }
-            n.to_owned()
-        } else {
-            return Err(
-                Error::new(ErrorKind::Structure, "empty <methodName>").at(rd.last_event_pos())
-            );
-        };
-        let mut tape = Tape::for_document(prepared.doc.len());
-        match rd.sig()? {
-            Event::End(e) if e.name().as_ref() == b"methodCall" => {}
-            e => {
-                if expect_start(&mut rd, e, b"params")? {
-                    loop {
-                        match rd.sig()? {
-                            Event::End(e) if e.name().as_ref() == b"params" => break,
-                            e => {
-                                let pos = rd.last_event_pos();
-                                if !expect_start(&mut rd, e, b"param")? {
-                                    return Err(Error::new(
-                                        ErrorKind::Structure,
-                                        "<param> without a value",
-                                    )
-                                    .at(pos));
-                                }
-                                if tape.len() >= limits.max_params {
-                                    return Err(Error::new(
-                                        ErrorKind::Limit,
-                                        format!("more than {} parameters", limits.max_params),
-                                    )
-                                    .at(pos));
-                                }
-                                tape.record_param(&mut rd, &prepared.doc, prepared.base)?;
-                                rd.expect_end("param")?;
-                            }
-                        }
-                    }
-                }
-                rd.expect_end("methodCall")?;
-            }
-        }
-        rd.epilog()?;
-        (name, tape)
-    };
-    Ok(MethodCall {
-        name,
-        params: Params::from_xml(prepared.doc, prepared.base, tape),
-    })
-}
-
-#[derive(serde::Deserialize)]
-struct RawFault {
-    #[serde(rename = "faultCode")]
-    code: i32,
-    #[serde(rename = "faultString", default)]
-    string: String,
-}
-
-/// Reads a `methodResponse` straight into `T`, or the fault it carries.
-pub fn read_response<T: DeserializeOwned>(
-    body: &[u8],
-    limits: &Limits,
-) -> Result<Result<T, Fault>, Error> {
-    read_response_with(body, limits, |rd| crate::de::from_source(rd))
-}
-
-/// Reads a `methodResponse`, the value with `read_value`.
-fn read_response_with<T: DeserializeOwned>(
-    body: &[u8],
-    limits: &Limits,
-    read_value: impl FnOnce(&mut XmlReader<'_>) -> Result<T, Error>,
-) -> Result<Result<T, Fault>, Error> {
-    let prepared = input::prepare(body)?;
-    let mut rd = XmlReader::new(&prepared.doc, prepared.base, limits.max_depth);
-    let root = rd.root()?;
-    if !expect_start(&mut rd, root, b"methodResponse")? {
-        return Err(
-            Error::new(ErrorKind::Structure, "empty <methodResponse>").at(rd.last_event_pos())
-        );
-    }
-    let e = rd.sig()?;
-    let result = match &e {
-        Event::Start(s) | Event::Empty(s) if s.name().as_ref() == b"fault" => {
-            if matches!(e, Event::Empty(_)) {
-                return Err(Error::new(ErrorKind::Structure, "<fault> without a value")
-                    .at(rd.last_event_pos()));
-            }
-            let pos = rd.last_event_pos();
-            let raw: RawFault = crate::de::from_source(&mut rd).map_err(|e| {
-                Error::new(ErrorKind::Structure, format!("malformed fault: {}", e))
-                    .at_if_unset(e.position().or(Some(pos)))
-            })?;
-            rd.expect_end("fault")?;
-            Err(Fault::new(raw.code, raw.string))
-        }
-        _ => {
-            if expect_start(&mut rd, e, b"params")? {
-                match rd.sig()? {
-                    // <params></params>: no value, read as nil.
-                    Event::End(e) if e.name().as_ref() == b"params" => {
-                        Ok(crate::value::from_value(Value::Nil)?)
-                    }
-                    e => {
-                        let pos = rd.last_event_pos();
-                        if !expect_start(&mut rd, e, b"param")? {
-                            return Err(Error::new(
-                                ErrorKind::Structure,
-                                "<param> without a value",
-                            )
-                            .at(pos));
-                        }
-                        let v: T = read_value(&mut rd)?;
-                        if !rd.at_top() {
-                            return Err(Error::new(ErrorKind::Structure, "value not fully read")
-                                .at(rd.last_event_pos()));
-                        }
-                        rd.expect_end("param")?;
-                        match rd.sig()? {
-                            Event::End(e) if e.name().as_ref() == b"params" => {}
-                            _ => {
-                                return Err(Error::new(
-                                    ErrorKind::Structure,
-                                    "a response must carry exactly one <param>",
-                                )
-                                .at(rd.last_event_pos()))
-                            }
-                        }
-                        Ok(v)
-                    }
-                }
-            } else {
-                // <params/>: no value, read as nil.
-                Ok(crate::value::from_value(Value::Nil)?)
-            }
-        }
-    };
-    rd.expect_end("methodResponse")?;
-    rd.epilog()?;
-    Ok(result)
-}
-
-/// Reads a `methodResponse` into a [`Value`], or the fault it carries.
-pub fn read_response_value(body: &[u8], limits: &Limits) -> Result<Result<Value, Fault>, Error> {
-    read_response_with(body, limits, |mut rd| crate::value::build::build(&mut rd))
-}
-
-fn read_all<R: BufRead>(mut reader: R) -> Result<Vec<u8>, Error> {
-    let mut buf = Vec::new();
-    reader
-        .read_to_end(&mut buf)
-        .map_err(|e| Error::new(ErrorKind::Syntax, format!("read failed: {e}")))?;
-    Ok(buf)
-}
-
-/// [`read_response`] from any `BufRead`.
-pub fn read_response_from_reader<T: DeserializeOwned, R: BufRead>(
-    reader: R,
-    limits: &Limits,
-) -> Result<Result<T, Fault>, Error> {
-    read_response(&read_all(reader)?, limits)
-}
-
-/// Reads a `methodCall` from any `BufRead`; the parameters are decoded into values.
-pub fn read_call_from_reader<R: BufRead>(
-    reader: R,
-    limits: &Limits,
-) -> Result<(String, Vec<Value>), Error> {
-    let body = read_all(reader)?;
-    let call = read_call(&body, limits)?;
-    let values = call.params.to_values()?;
-    Ok((call.name, values))
 }

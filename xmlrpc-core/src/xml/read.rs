@@ -1,16 +1,18 @@
-//! The event-driven reader: quick-xml events in, XML-RPC tokens out. Nesting is tracked on an
-//! explicit stack (never recursion), text is borrowed from the input unless entities or
-//! carriage returns force a copy into a reused scratch buffer, scalars are parsed from bytes.
+//! The general reader: quick-xml events in, XML-RPC tokens out. It reads every document the
+//! fast path (`fast.rs`) gives up on, and decides: the value, or the error with its message and
+//! position. Nesting is tracked on an explicit stack (never recursion), text is borrowed from
+//! the input unless entities or carriage returns force a copy into a reused scratch buffer,
+//! scalars are parsed from bytes.
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use crate::de::{Bin, Source, Tok, Txt};
+use super::shared::{
+    entity, is, kind_of, name_of, same, scalar_tok, Kind, MemberNames, RefError, EXT_NS,
+};
+use crate::de::{Source, Tok, Txt};
 use crate::scalar;
 use crate::{Error, ErrorKind};
-
-/// The namespace of the Apache XML-RPC extensions (`ex:i8`, `ex:nil`).
-pub(crate) const EXT_NS: &[u8] = b"http://ws.apache.org/xmlrpc/namespaces/extensions";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum StructState {
@@ -38,32 +40,6 @@ enum Acc<'a> {
     Scratch,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Int,
-    I8,
-    Bool,
-    Str,
-    Double,
-    DateTime,
-    Base64,
-    Struct,
-    Array,
-    Nil,
-}
-
-/// Whether an element name is the literal `lit` (inlined fixed-size compare, no memcmp call).
-#[inline(always)]
-fn is<const N: usize>(name: &[u8], lit: &[u8; N]) -> bool {
-    <&[u8; N]>::try_from(name).is_ok_and(|a| a == lit)
-}
-
-/// Whether two short names are equal (a byte loop: names are a few bytes long).
-#[inline(always)]
-fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x == y)
-}
-
 /// `bytes` must come from the prepared (UTF-8 validated) document at ASCII delimiters.
 #[inline]
 pub(crate) fn as_str(bytes: &[u8]) -> &str {
@@ -74,18 +50,10 @@ pub(crate) fn as_str(bytes: &[u8]) -> &str {
     unsafe { std::str::from_utf8_unchecked(bytes) }
 }
 
-fn is_xml_char(c: u32) -> bool {
-    matches!(c, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF)
-}
-
-fn name_of(e: &[u8]) -> String {
-    let s = String::from_utf8_lossy(e);
-    s.chars().take(64).collect()
-}
-
 /// Reads XML-RPC tokens from a prepared document.
 pub(crate) struct XmlReader<'a> {
     rd: Reader<&'a [u8]>,
+    doc: &'a [u8],
     base: u64,
     stack: Vec<Frame>,
     max_depth: usize,
@@ -94,14 +62,11 @@ pub(crate) struct XmlReader<'a> {
     b64_tmp: Vec<u8>,
     /// Prefixes bound to the extensions namespace (besides the literal `ex`).
     ext_prefixes: Vec<Box<[u8]>>,
-    /// Member names of the open structs, concatenated, with one span per member and one
-    /// mark (index into `member_spans`) per open struct: duplicates are refused as they come.
-    member_names: Vec<u8>,
-    member_spans: Vec<(usize, usize)>,
-    member_marks: Vec<usize>,
-    /// Hash sets of the member names of open structs past `LINEAR_MEMBERS` members, by mark
-    /// depth (a linear scan stays cheaper below that).
-    member_sets: Vec<(usize, std::collections::HashSet<Box<[u8]>>)>,
+    /// Member names of the open structs: duplicates are refused as they come.
+    members: MemberNames,
+    /// The element a top-level value is read in (`param` or `fault`), to tell a mismatched
+    /// end tag from a missing value.
+    pub(crate) parent: &'static [u8],
     /// Start of the last event read.
     ev_pos: u64,
     /// Start of the current token.
@@ -123,16 +88,15 @@ impl<'a> XmlReader<'a> {
         cfg.allow_unmatched_ends = false;
         XmlReader {
             rd,
+            doc,
             base,
             stack: Vec::new(),
             max_depth,
             scratch: Vec::new(),
             b64_tmp: Vec::new(),
             ext_prefixes: Vec::new(),
-            member_names: Vec::new(),
-            member_spans: Vec::new(),
-            member_marks: Vec::new(),
-            member_sets: Vec::new(),
+            members: MemberNames::default(),
+            parent: b"param",
             ev_pos: base,
             tok_pos: base,
         }
@@ -158,7 +122,11 @@ impl<'a> XmlReader<'a> {
     /// The next raw event. DOCTYPE is rejected here, before anything else happens.
     #[inline(always)]
     pub(crate) fn ev(&mut self) -> Result<Event<'a>, Error> {
-        self.ev_pos = self.base + self.rd.buffer_position();
+        let at = self.rd.buffer_position();
+        // quick-xml consumes the `<` that ends a text event with the text: an event that
+        // starts right after one starts at that `<`.
+        let back = at > 0 && self.doc.get(at as usize - 1) == Some(&b'<');
+        self.ev_pos = self.base + at - u64::from(back);
         match self.rd.read_event() {
             Ok(Event::DocType(_)) => Err(self.syntax("DOCTYPE is not allowed")),
             Ok(e @ (Event::Start(_) | Event::Empty(_))) => {
@@ -237,6 +205,15 @@ impl<'a> XmlReader<'a> {
         }
     }
 
+    /// The error for finding `e` inside the open element `open`: an end tag of another element
+    /// is not well-formed (a syntax error); anything else is the wrong XML-RPC shape.
+    pub(crate) fn found(&self, open: &[u8], e: &Event<'_>, msg: String) -> Error {
+        match e {
+            Event::End(n) if !same(n.name().as_ref(), open) => self.syntax(msg),
+            _ => self.structure(msg),
+        }
+    }
+
     /// The error for finding `e` where `</name>` belongs.
     pub(crate) fn end_mismatch(&self, name: &str, e: &Event<'_>) -> Error {
         match e {
@@ -261,65 +238,19 @@ impl<'a> XmlReader<'a> {
     /// Records the name of a new member of the innermost struct; a name seen before in the
     /// same struct is an error.
     fn check_member(&mut self, name: &Txt<'a>) -> Result<(), Error> {
-        const LINEAR_MEMBERS: usize = 16;
         let bytes: &[u8] = match name {
             Txt::Borrowed(s) => s.as_bytes(),
             Txt::Scratch => &self.scratch,
             Txt::Owned(s) => s.as_bytes(),
         };
-        let mark = self.member_marks.last().copied().unwrap_or(0);
-        let depth = self.member_marks.len();
-        let siblings = &self.member_spans[mark..];
-        let dup = if siblings.len() < LINEAR_MEMBERS {
-            let names = &self.member_names;
-            siblings.iter().any(|&(s, l)| same(&names[s..s + l], bytes))
-        } else {
-            if self.member_sets.last().is_none_or(|(d, _)| *d != depth) {
-                let names = &self.member_names;
-                let set = siblings
-                    .iter()
-                    .map(|&(s, l)| Box::<[u8]>::from(&names[s..s + l]))
-                    .collect();
-                self.member_sets.push((depth, set));
-            }
-            match self.member_sets.last_mut() {
-                Some((_, set)) => !set.insert(bytes.into()),
-                None => false,
-            }
-        };
-        if dup {
+        if !self.members.insert(bytes) {
             return Err(Error::new(
                 ErrorKind::Type,
-                format!(
-                    "duplicate struct member `{}`",
-                    String::from_utf8_lossy(bytes)
-                        .chars()
-                        .take(64)
-                        .collect::<String>()
-                ),
+                format!("duplicate struct member `{}`", name_of(bytes)),
             )
             .at(self.tok_pos));
         }
-        let start = self.member_names.len();
-        self.member_names.extend_from_slice(bytes);
-        self.member_spans.push((start, bytes.len()));
         Ok(())
-    }
-
-    /// The innermost struct ended: forget its member names.
-    fn close_members(&mut self) {
-        let depth = self.member_marks.len();
-        if self.member_sets.last().is_some_and(|(d, _)| *d == depth) {
-            self.member_sets.pop();
-        }
-        if let Some(mark) = self.member_marks.pop() {
-            let names_start = self
-                .member_spans
-                .get(mark)
-                .map_or(self.member_names.len(), |s| s.0);
-            self.member_spans.truncate(mark);
-            self.member_names.truncate(names_start);
-        }
     }
 
     /// A value ended: a struct member now waits for `</member>`.
@@ -386,49 +317,24 @@ impl<'a> XmlReader<'a> {
     }
 
     fn acc_ref(&mut self, acc: &mut Acc<'a>, r: &[u8]) -> Result<(), Error> {
-        let c = match r {
-            b"lt" => '<',
-            b"gt" => '>',
-            b"amp" => '&',
-            b"apos" => '\'',
-            b"quot" => '"',
-            [b'#', b'x', hex @ ..] => self.char_ref(hex, 16)?,
-            [b'#', dec @ ..] => self.char_ref(dec, 10)?,
-            _ => {
-                return Err(self.syntax(format!(
-                    "unknown entity `&{};` (only the five predefined entities and character references are allowed)",
-                    name_of(r)
-                )))
-            }
-        };
+        let c = entity(r).map_err(|e| match e {
+            RefError::Unknown => self.syntax(format!(
+                "unknown entity `&{};` (only the five predefined entities and character references are allowed)",
+                name_of(r)
+            )),
+            RefError::Malformed => self.syntax(format!(
+                "invalid character reference `&#{};`",
+                name_of(r.strip_prefix(b"#x").or(r.strip_prefix(b"#")).unwrap_or(r))
+            )),
+            RefError::NotAllowed(v) => self.syntax(format!(
+                "character reference to U+{v:04X}, which is not allowed in XML"
+            )),
+        })?;
         self.spill(acc);
         let mut b = [0u8; 4];
         self.scratch
             .extend_from_slice(c.encode_utf8(&mut b).as_bytes());
         Ok(())
-    }
-
-    fn char_ref(&self, digits: &[u8], radix: u32) -> Result<char, Error> {
-        let bad = || {
-            self.syntax(format!(
-                "invalid character reference `&#{};`",
-                name_of(digits)
-            ))
-        };
-        if digits.is_empty() || digits.len() > 8 {
-            return Err(bad());
-        }
-        let mut v: u32 = 0;
-        for &d in digits {
-            let x = (d as char).to_digit(radix).ok_or_else(bad)?;
-            v = v * radix + x;
-        }
-        if !is_xml_char(v) {
-            return Err(self.syntax(format!(
-                "character reference to U+{v:04X}, which is not allowed in XML"
-            )));
-        }
-        char::from_u32(v).ok_or_else(bad)
     }
 
     fn acc_bytes(&self, acc: &Acc<'a>) -> &[u8] {
@@ -496,41 +402,10 @@ impl<'a> XmlReader<'a> {
 
     fn kind(&self, e: &BytesStart<'_>) -> Result<Kind, Error> {
         let name = e.name().into_inner();
-        let known = match name.len() {
-            2 if is(name, b"i4") => Some(Kind::Int),
-            2 if is(name, b"i8") => Some(Kind::I8),
-            3 if is(name, b"int") => Some(Kind::Int),
-            3 if is(name, b"nil") => Some(Kind::Nil),
-            5 if is(name, b"array") => Some(Kind::Array),
-            6 if is(name, b"string") => Some(Kind::Str),
-            6 if is(name, b"double") => Some(Kind::Double),
-            6 if is(name, b"struct") => Some(Kind::Struct),
-            6 if is(name, b"base64") => Some(Kind::Base64),
-            7 if is(name, b"boolean") => Some(Kind::Bool),
-            16 if is(name, b"dateTime.iso8601") => Some(Kind::DateTime),
-            _ => None,
-        };
-        Ok(match known {
-            Some(k) => k,
-            _ => {
-                let local = name.iter().position(|&b| b == b':').and_then(|c| {
-                    let prefix = &name[..c];
-                    (prefix == b"ex" || self.ext_prefixes.iter().any(|p| &**p == prefix))
-                        .then(|| &name[c + 1..])
-                });
-                match local {
-                    Some(b"i8") => Kind::I8,
-                    Some(b"nil") => Kind::Nil,
-                    Some(b"i1" | b"i2") => Kind::Int,
-                    Some(b"float") => Kind::Double,
-                    _ => {
-                        return Err(
-                            self.structure(format!("unknown value type <{}>", name_of(name)))
-                        )
-                    }
-                }
-            }
+        kind_of(name, |prefix| {
+            self.ext_prefixes.iter().any(|p| &**p == prefix)
         })
+        .ok_or_else(|| self.structure(format!("unknown value type <{}>", name_of(name))))
     }
 
     /// After `<value>`: the value's type element, or text (an untyped string).
@@ -567,9 +442,11 @@ impl<'a> XmlReader<'a> {
                 }
                 Event::Eof => return Err(self.syntax("unexpected end of document inside <value>")),
                 e => {
-                    return Err(
-                        self.structure(format!("unexpected {} inside <value>", describe(&e)))
-                    )
+                    return Err(self.found(
+                        b"value",
+                        &e,
+                        format!("unexpected {} inside <value>", describe(&e)),
+                    ))
                 }
             }
         }
@@ -592,9 +469,9 @@ impl<'a> XmlReader<'a> {
                     self.push(Frame::Close(0))?;
                 } else {
                     self.push(Frame::Struct(StructState::ExpectMember))?;
-                    self.member_marks.push(self.member_spans.len());
+                    self.members.open();
                 }
-                return Ok(Tok::StructStart);
+                Ok(Tok::StructStart)
             }
             Kind::Array => {
                 if empty {
@@ -611,75 +488,55 @@ impl<'a> XmlReader<'a> {
                         self.push(Frame::Close(0))?;
                     }
                     e => {
-                        return Err(self.structure(format!(
-                            "expected <data> inside <array>, found {}",
-                            describe(&e)
-                        )))
+                        return Err(self.found(
+                            b"array",
+                            &e,
+                            format!("expected <data> inside <array>, found {}", describe(&e)),
+                        ))
                     }
                 }
-                return Ok(Tok::ArrayStart);
+                Ok(Tok::ArrayStart)
             }
             Kind::Nil => {
                 if !empty {
                     let acc = self.content(name)?;
                     self.only_ws(&acc)?;
                 }
-                self.expect_end("value")?;
-                self.complete();
-                self.tok_pos = start;
-                return Ok(Tok::Nil);
+                self.leaf_end(start)?;
+                Ok(Tok::Nil)
             }
-            _ => {}
+            Kind::Str => {
+                let acc = if empty {
+                    Acc::Empty
+                } else {
+                    self.content(name)?
+                };
+                let tok = Tok::Str(self.acc_txt(acc));
+                self.leaf_end(start)?;
+                Ok(tok)
+            }
+            Kind::Scalar(s) => {
+                let acc = if empty {
+                    Acc::Empty
+                } else {
+                    self.content(name)?
+                };
+                let mut tmp = std::mem::take(&mut self.b64_tmp);
+                let r = scalar_tok(s, self.acc_bytes(&acc), &mut tmp);
+                self.b64_tmp = tmp;
+                let tok = r.map_err(|e| e.at_if_unset(Some(start)))?;
+                self.leaf_end(start)?;
+                Ok(tok)
+            }
         }
-        let acc = if empty {
-            Acc::Empty
-        } else {
-            self.content(name)?
-        };
-        let tok = self
-            .scalar(k, acc)
-            .map_err(|e| e.at_if_unset(Some(start)))?;
+    }
+
+    /// After a leaf value's type element (which started at `start`): `</value>`.
+    fn leaf_end(&mut self, start: u64) -> Result<(), Error> {
         self.expect_end("value")?;
         self.complete();
         self.tok_pos = start;
-        Ok(tok)
-    }
-
-    fn scalar(&mut self, k: Kind, acc: Acc<'a>) -> Result<Tok<'a>, Error> {
-        let text = self.acc_bytes(&acc);
-        Ok(match k {
-            Kind::Str => Tok::Str(self.acc_txt(acc)),
-            Kind::Int => {
-                Tok::Int(
-                    scalar::parse_integer(text, "int", i32::MIN.into(), i32::MAX.into())? as i32,
-                )
-            }
-            Kind::I8 => Tok::I8(scalar::parse_integer(text, "i8", i64::MIN, i64::MAX)?),
-            Kind::Bool => Tok::Bool(scalar::parse_bool(text)?),
-            Kind::Double => Tok::Double(scalar::parse_double(text)?),
-            Kind::DateTime => {
-                let t = scalar::trim(text);
-                match crate::datetime::parse_bytes(t) {
-                    Some(Ok(dt)) => Tok::DateTime(dt),
-                    Some(Err(e)) => return Err(e),
-                    None => {
-                        return Err(Error::new(
-                            ErrorKind::Type,
-                            format!("invalid dateTime.iso8601 `{}`", name_of(t)),
-                        ))
-                    }
-                }
-            }
-            Kind::Base64 => {
-                let mut tmp = std::mem::take(&mut self.b64_tmp);
-                let mut out = Vec::new();
-                let r = crate::b64::decode(self.acc_bytes(&acc), &mut out, &mut tmp);
-                self.b64_tmp = tmp;
-                r?;
-                Tok::Base64(Bin::Owned(out))
-            }
-            Kind::Struct | Kind::Array | Kind::Nil => unreachable_tok(),
-        })
+        Ok(())
     }
 
     /// The value starting with event `e` (`<value>` or `<value/>`) at the top level.
@@ -688,7 +545,11 @@ impl<'a> XmlReader<'a> {
             Event::Start(v) if is(v.name().as_ref(), b"value") => self.value_body(),
             Event::Empty(v) if is(v.name().as_ref(), b"value") => Ok(Tok::Str(Txt::Borrowed(""))),
             Event::Eof => Err(self.syntax("unexpected end of document, expected <value>")),
-            e => Err(self.structure(format!("expected <value>, found {}", describe(&e)))),
+            e => Err(self.found(
+                self.parent,
+                &e,
+                format!("expected <value>, found {}", describe(&e)),
+            )),
         }
     }
 
@@ -721,10 +582,11 @@ impl<'a> XmlReader<'a> {
                             return Err(self.syntax("unexpected end of document inside <data>"))
                         }
                         e => {
-                            return Err(self.structure(format!(
-                                "expected <value> or </data>, found {}",
-                                describe(&e)
-                            )))
+                            return Err(self.found(
+                                b"data",
+                                &e,
+                                format!("expected <value> or </data>, found {}", describe(&e)),
+                            ))
                         }
                     }
                 }
@@ -759,10 +621,14 @@ impl<'a> XmlReader<'a> {
                                     Txt::Borrowed("")
                                 }
                                 e => {
-                                    return Err(self.structure(format!(
-                                        "expected <name> inside <member>, found {}",
-                                        describe(&e)
-                                    )))
+                                    return Err(self.found(
+                                        b"member",
+                                        &e,
+                                        format!(
+                                            "expected <name> inside <member>, found {}",
+                                            describe(&e)
+                                        ),
+                                    ))
                                 }
                             };
                             self.check_member(&name)?;
@@ -773,7 +639,7 @@ impl<'a> XmlReader<'a> {
                         }
                         Event::End(e) if is(e.name().as_ref(), b"struct") => {
                             self.expect_end("value")?;
-                            self.close_members();
+                            self.members.close();
                             self.stack.pop();
                             self.complete();
                             return Ok(Tok::End);
@@ -782,10 +648,11 @@ impl<'a> XmlReader<'a> {
                             return Err(self.syntax("unexpected end of document inside <struct>"))
                         }
                         e => {
-                            return Err(self.structure(format!(
-                                "expected <member> or </struct>, found {}",
-                                describe(&e)
-                            )))
+                            return Err(self.found(
+                                b"struct",
+                                &e,
+                                format!("expected <member> or </struct>, found {}", describe(&e)),
+                            ))
                         }
                     }
                 }
@@ -807,10 +674,11 @@ impl<'a> XmlReader<'a> {
                             return Err(self.syntax("unexpected end of document inside <member>"))
                         }
                         e => {
-                            return Err(self.structure(format!(
-                                "expected <value> inside <member>, found {}",
-                                describe(&e)
-                            )))
+                            return Err(self.found(
+                                b"member",
+                                &e,
+                                format!("expected <value> inside <member>, found {}", describe(&e)),
+                            ))
                         }
                     }
                 }
@@ -850,10 +718,6 @@ impl<'a> XmlReader<'a> {
             }
         }
     }
-}
-
-fn unreachable_tok<'a>() -> Tok<'a> {
-    Tok::Nil
 }
 
 /// The bytes of a text event as a slice of the input, or `None` after copying them into the

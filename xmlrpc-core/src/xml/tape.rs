@@ -8,6 +8,18 @@
 
 use crate::de::{Bin, Source, Tok, Txt};
 use crate::xml::read::{as_str, XmlReader};
+
+/// A token source that can say when a value is complete (both readers).
+pub(crate) trait Recordable<'a>: Source<'a> {
+    /// Whether no value is partially read.
+    fn at_top(&self) -> bool;
+}
+
+impl<'a> Recordable<'a> for &mut XmlReader<'a> {
+    fn at_top(&self) -> bool {
+        XmlReader::at_top(self)
+    }
+}
 use crate::{DateTime, Error, ErrorKind};
 
 /// Recorded tokens of every parameter of one call.
@@ -76,17 +88,16 @@ impl Tape {
         self.starts.len()
     }
 
-    /// Reads one complete value from `rd` (positioned before a parameter's `<value>`) and
-    /// records it as the next parameter. `doc` is the document `rd` reads and `base` its
+    /// Reads one complete value from `src` (positioned before a parameter's `<value>`) and
+    /// records it as the next parameter. `doc` is the document `src` reads and `base` its
     /// offset in the original input.
-    pub(crate) fn record_param<'a>(
+    pub(crate) fn record_param<'a, S: Recordable<'a>>(
         &mut self,
-        rd: &mut XmlReader<'a>,
+        mut src: S,
         doc: &'a [u8],
         base: u64,
     ) -> Result<(), Error> {
         self.starts.push(small(self.recs.len())?);
-        let mut src = &mut *rd;
         loop {
             let tok = src.next_tok()?;
             let pos = small((src.position().unwrap_or(base) - base) as usize)?;
