@@ -99,10 +99,8 @@ impl Client {
         method: &str,
         params: P,
     ) -> impl Future<Output = Result<R, Error>> + Send {
-        let mut body = Vec::with_capacity(256);
-        let encoded =
-            xmlrpc_core::write_call(method, &params, &self.inner.encode, &mut body).map(|()| body);
-        self.run(method, encoded, decode::<R>)
+        let encoded = self.encode_call(method, &params);
+        self.send_call(method, encoded, decode::<R>)
     }
 
     /// Calls `method` and returns the result as a [`Value`], keeping the exact wire types
@@ -112,10 +110,8 @@ impl Client {
         method: &str,
         params: P,
     ) -> impl Future<Output = Result<Value, Error>> + Send {
-        let mut body = Vec::with_capacity(256);
-        let encoded =
-            xmlrpc_core::write_call(method, &params, &self.inner.encode, &mut body).map(|()| body);
-        self.run(method, encoded, decode_value)
+        let encoded = self.encode_call(method, &params);
+        self.send_call(method, encoded, decode_value)
     }
 
     /// Calls `method` with parameters already encoded (see [`xmlrpc_core::encode_value`]).
@@ -126,7 +122,7 @@ impl Client {
     ) -> impl Future<Output = Result<R, Error>> + Send {
         let mut body = Vec::with_capacity(256);
         xmlrpc_core::write_call_encoded(method, params, &mut body);
-        self.run(method, Ok(body), decode::<R>)
+        self.send_call(method, Ok(body), decode::<R>)
     }
 
     /// Starts a `system.multicall` batch.
@@ -139,8 +135,19 @@ impl Client {
         &self.inner.encode
     }
 
-    /// Sends an encoded call and decodes the answer; the shared tail of every call form.
-    fn run<T>(
+    /// The `methodCall` body of `method` with `params`.
+    pub(crate) fn encode_call<P: Serialize + ?Sized>(
+        &self,
+        method: &str,
+        params: &P,
+    ) -> Result<Vec<u8>, xmlrpc_core::Error> {
+        let mut body = Vec::with_capacity(256);
+        xmlrpc_core::write_call(method, params, &self.inner.encode, &mut body).map(|()| body)
+    }
+
+    /// Sends an encoded call and decodes the answer; the shared tail of every call form. The
+    /// future borrows nothing (it can be spawned).
+    pub(crate) fn send_call<T>(
         &self,
         method: &str,
         encoded: Result<Vec<u8>, xmlrpc_core::Error>,
@@ -198,7 +205,7 @@ async fn exchange(inner: &Inner, timeout: Duration, body: Vec<u8>) -> Result<Byt
 }
 
 /// A `methodResponse` into `R`, or its fault.
-fn decode<R: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<R, Error> {
+pub(crate) fn decode<R: DeserializeOwned>(body: &[u8], limits: &Limits) -> Result<R, Error> {
     match xmlrpc_core::read_response::<R>(body, limits) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(fault)) => Err(Error::Fault(fault)),
