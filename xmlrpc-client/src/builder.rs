@@ -57,6 +57,7 @@ pub struct ClientBuilder {
     settings: Settings,
     connect_timeout: Option<Duration>,
     basic_auth: Option<(String, Option<String>)>,
+    http_path: Option<String>,
     headers: Vec<(String, String)>,
     user_agent: String,
     accept_gzip: bool,
@@ -81,6 +82,7 @@ impl ClientBuilder {
             },
             connect_timeout: None,
             basic_auth: None,
+            http_path: None,
             headers: Vec::new(),
             user_agent: concat!("xmlrpc-client/", env!("CARGO_PKG_VERSION")).to_string(),
             accept_gzip: true,
@@ -129,6 +131,15 @@ impl ClientBuilder {
     /// HTTP Basic credentials; they take precedence over `user:pass@` in the URL.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.basic_auth = Some((user.into(), Some(password.into())));
+        self
+    }
+
+    /// The HTTP path of the requests, e.g. `/RPC2` (checked by [`build`](Self::build)): for a
+    /// Unix-socket target such as `Client::builder("/run/supervisor.sock")` (default `/RPC2`),
+    /// an SCGI target, or instead of the path of an `http(s)://` URL. Spares the
+    /// `unix:///path?path=/RPC2` query form.
+    pub fn http_path(mut self, path: impl Into<String>) -> Self {
+        self.http_path = Some(path.into());
         self
     }
 
@@ -210,7 +221,10 @@ impl ClientBuilder {
             // The custom transport receives the plain XML: gzip is an HTTP matter.
             Some(custom) => (Wire::Custom(custom), "custom transport".to_string(), None),
             None => {
-                let parsed = target::parse(&self.url)?;
+                let mut parsed = target::parse(&self.url)?;
+                if let Some(path) = &self.http_path {
+                    parsed.target.set_http_path(path)?;
+                }
                 let credentials = self.basic_auth.or_else(|| parsed.credentials.clone());
                 let headers = headers(
                     &self.user_agent,

@@ -48,8 +48,10 @@ impl fmt::Debug for Client {
 impl Client {
     /// A client for `url` with default settings. Understood URLs:
     /// `http://host:port/path`, `https://...` (feature `tls`), `http://user:pass@host/...`
-    /// (HTTP Basic auth), `unix:///path/to.sock` with an optional `?path=/RPC2` (HTTP over a
-    /// Unix socket; default path `/RPC2`), `scgi://host:port[/path]` and
+    /// (HTTP Basic auth), `/path/to.sock` (a plain absolute path: HTTP over that Unix socket,
+    /// taken literally) or `unix:///path/to.sock` (percent-encoded) with an optional
+    /// `?path=/RPC2` (default path `/RPC2`, also [`ClientBuilder::http_path`]),
+    /// `scgi://host:port[/path]` and
     /// `scgi+unix:///path/to.sock[?path=/RPC2]`.
     pub fn new(url: &str) -> Result<Client, Error> {
         ClientBuilder::new(url).build()

@@ -73,6 +73,14 @@ impl Error {
         }
     }
 
+    /// The fault string, if the server answered with a fault.
+    pub fn fault_string(&self) -> Option<&str> {
+        match self {
+            Error::Fault(f) => Some(&f.string),
+            _ => None,
+        }
+    }
+
     /// The fault, if the server answered with one.
     pub fn as_fault(&self) -> Option<&Fault> {
         match self {
@@ -256,6 +264,8 @@ mod tests {
         let fault = Error::from(Fault::new(-32601, "no such method"));
         assert!(fault.is_fault());
         assert_eq!(fault.fault_code(), Some(-32601));
+        assert!(fault.fault_string().is_some());
+        assert_eq!(Error::status_with_body(503, b"busy").fault_string(), None);
         assert_eq!(fault.status(), None);
 
         let busy = Error::status_with_body(503, b"busy");

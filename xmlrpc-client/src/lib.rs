@@ -14,7 +14,7 @@
 //!
 //! // Faults are errors a caller can act on.
 //! match client.call::<i32, _>("divide", (1, 0)).await {
-//!     Err(e) if e.is_fault() => println!("fault {:?}", e.fault_code()),
+//!     Err(e) if e.is_fault() => println!("fault {:?}: {:?}", e.fault_code(), e.fault_string()),
 //!     other => println!("{other:?}"),
 //! }
 //!
@@ -34,7 +34,8 @@
 //! use std::time::Duration;
 //! use xmlrpc_client::Client;
 //!
-//! let supervisor = Client::builder("unix:///run/supervisor.sock?path=/RPC2")
+//! let supervisor = Client::builder("/run/supervisor.sock")
+//!     .http_path("/RPC2")
 //!     .timeout(Duration::from_secs(5))
 //!     .build()?;
 //! assert_eq!(supervisor.endpoint(), "unix:///run/supervisor.sock?path=/RPC2");
@@ -53,7 +54,7 @@
 //! |---|---|
 //! | `http://host:port/path`, `https://...` | HTTP/1.1 with keep-alive (reqwest; rustls with the `tls` feature, on by default) |
 //! | `http://user:pass@host/...` | the same, with HTTP Basic auth (also [`ClientBuilder::basic_auth`]) |
-//! | `unix:///path/to.sock[?path=/RPC2]` | HTTP/1.1 over a Unix socket (hyper), HTTP path default `/RPC2` |
+//! | `/path/to.sock` (a plain absolute path, taken literally) or `unix:///path/to.sock[?path=/RPC2]` (percent-encoded) | HTTP/1.1 over a Unix socket (hyper), HTTP path default `/RPC2`, or [`ClientBuilder::http_path`] |
 //! | `scgi://host:port[/path]` | SCGI over TCP (rtorrent), one connection per call |
 //! | `scgi+unix:///path/to.sock[?path=/RPC2]` | SCGI over a Unix socket |
 //!
