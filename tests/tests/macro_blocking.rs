@@ -35,7 +35,10 @@ impl Store for Impl {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_typed_blocking_stub_works_wherever_blocking_is_allowed() {
-    let server = Server::builder().service(Impl.into_service()).build().unwrap();
+    let server = Server::builder()
+        .service(Impl.into_service())
+        .build()
+        .unwrap();
     let running = server.bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/RPC2", running.local_addr().unwrap());
 
@@ -50,7 +53,10 @@ async fn the_typed_blocking_stub_works_wherever_blocking_is_allowed() {
     })
     .await
     .unwrap();
-    assert_eq!((double, fault, greeting.as_str()), (42, Some(7), "hello, ann"));
+    assert_eq!(
+        (double, fault, greeting.as_str()),
+        (42, Some(7), "hello, ann")
+    );
 
     let on_thread = url.clone();
     let root = std::thread::spawn(move || {

@@ -73,7 +73,7 @@ pub use error::{Error, ErrorKind};
 pub use fault::Fault;
 pub use options::{EncodeOptions, Limits};
 pub use params::{Args, MethodCall, Params};
-pub use signature::{type_name_of, MethodInfo};
+pub use signature::{type_desc_of, type_name_of, MethodInfo, TypeDesc};
 pub use value::{from_value, from_value_ref, to_value, Map, Value};
 pub use xml::{
     encode_value, encode_value_into, read_call, read_call_from_reader, read_response,

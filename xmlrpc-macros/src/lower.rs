@@ -84,7 +84,11 @@ impl Service {
 
     /// `CalculatorBlockingClient`.
     pub fn blocking_name(&self) -> syn::Ident {
-        format_ident!("{}BlockingClient", self.base(), span = self.item.ident.span())
+        format_ident!(
+            "{}BlockingClient",
+            self.base(),
+            span = self.item.ident.span()
+        )
     }
 
     /// `CalculatorBatch`.

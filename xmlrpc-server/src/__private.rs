@@ -19,7 +19,7 @@ pub use std::{
 };
 pub use tokio;
 pub use xmlrpc_core;
-pub use xmlrpc_core::{Args, EncodeOptions, Error, Fault, MethodInfo, Params};
+pub use xmlrpc_core::{Args, EncodeOptions, Error, Fault, MethodInfo, Params, TypeDesc};
 
 pub use crate::{BoxFuture, CallContext, CallResult, Service};
 
@@ -35,24 +35,39 @@ pub struct MethodDesc<M> {
     pub signature: Signature,
 }
 
-/// The XML-RPC type name of one Rust type, or `None` (`undef`).
-pub type TypeName = fn() -> Option<&'static str>;
+/// The XML-RPC type description of one Rust type (`undef` where it cannot be probed).
+pub type TypeName = fn() -> TypeDesc;
 
-/// How the signatures of a method are found.
-pub enum Signature {
-    /// From the Rust types: the return type, then each parameter; parameters from index
-    /// `required` on may be omitted, which adds one signature per accepted count.
-    Types {
-        /// The type a caller receives.
-        ret: TypeName,
-        /// One entry per parameter.
-        params: &'static [TypeName],
-        /// How many leading parameters a caller must send.
-        required: usize,
-    },
-    /// Written by the user with `#[xmlrpc(signature = ..)]`.
-    Fixed(&'static [&'static [&'static str]]),
+/// One parameter of a method: its Rust name and type.
+pub struct ParamDesc {
+    /// The argument's name (without `r#`).
+    pub name: &'static str,
+    /// Its type.
+    pub ty: TypeName,
 }
+
+/// What introspection says of a method beyond its name and help text.
+pub struct Signature {
+    /// The type a caller receives.
+    pub ret: TypeName,
+    /// One entry per parameter.
+    pub params: &'static [ParamDesc],
+    /// How many leading parameters a caller must send; the others may be omitted, which
+    /// adds one signature per accepted count.
+    pub required: usize,
+    /// Signatures written by the user with `#[xmlrpc(signature = ..)]`, replacing the
+    /// computed ones in `system.methodSignature`.
+    pub fixed: Option<&'static [&'static [&'static str]]>,
+    /// `#[xmlrpc(idempotent)]`.
+    pub idempotent: bool,
+}
+
+/// The prefix of the last line of a generated method's `system.methodHelp`, which states
+/// the call with parameter names and what the standard signature cannot say: which values
+/// may be nil (`?`), what arrays hold (`array<struct>`) and whether the method is idempotent,
+/// e.g. `Call: fs.stat(path: string, deep?: boolean) -> struct? [idempotent]`, where
+/// `deep?` may be left out. `xmlrpc gen` reads it back.
+pub const CALL_LINE: &str = "Call: ";
 
 /// The introspection entries of `descs`, in dispatch-index order.
 pub fn method_infos<M>(descs: &[MethodDesc<M>]) -> Vec<MethodInfo> {
@@ -62,36 +77,66 @@ pub fn method_infos<M>(descs: &[MethodDesc<M>]) -> Vec<MethodInfo> {
             let list = signatures(&d.signature);
             // A method none of whose types can be named has no fixed signature: the
             // introspection convention answers a plain "undef" for it.
-            let unknown = matches!(d.signature, Signature::Types { .. })
-                && list.iter().flatten().all(|t| t == "undef");
+            let unknown =
+                d.signature.fixed.is_none() && list.iter().flatten().all(|t| t == "undef");
+            let call = call_line(d.name, &d.signature);
+            let help = match d.help {
+                "" => call,
+                help => format!("{help}\n\n{call}"),
+            };
             MethodInfo {
                 name: d.name.to_owned(),
                 signatures: (!unknown).then_some(list),
-                help: d.help.to_owned(),
+                help,
             }
         })
         .collect()
 }
 
+/// `Call: name(a: int, b?: array<string>) -> struct? [idempotent]`.
+fn call_line(name: &str, signature: &Signature) -> String {
+    let text = |ty: &TypeName| {
+        let desc = ty();
+        match desc.nullable && desc.text != "undef" {
+            true => format!("{}?", desc.text),
+            false => desc.text,
+        }
+    };
+    let params: Vec<String> = signature
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let optional = if i >= signature.required { "?" } else { "" };
+            format!("{}{optional}: {}", p.name, text(&p.ty))
+        })
+        .collect();
+    let mut line = format!(
+        "{CALL_LINE}{name}({}) -> {}",
+        params.join(", "),
+        text(&signature.ret)
+    );
+    if signature.idempotent {
+        line.push_str(" [idempotent]");
+    }
+    line
+}
+
 fn signatures(signature: &Signature) -> Vec<Vec<String>> {
-    let name = |probe: &TypeName| probe().unwrap_or("undef").to_owned();
-    match signature {
-        Signature::Types {
-            ret,
-            params,
-            required,
-        } => (*required..=params.len())
-            .map(|count| {
-                std::iter::once(name(ret))
-                    .chain(params[..count].iter().map(name))
-                    .collect()
-            })
-            .collect(),
-        Signature::Fixed(list) => list
+    if let Some(list) = signature.fixed {
+        return list
             .iter()
             .map(|sig| sig.iter().map(|s| (*s).to_owned()).collect())
-            .collect(),
+            .collect();
     }
+    let name = |probe: &TypeName| probe().name.unwrap_or("undef").to_owned();
+    (signature.required..=signature.params.len())
+        .map(|count| {
+            std::iter::once(name(&signature.ret))
+                .chain(signature.params[..count].iter().map(|p| name(&p.ty)))
+                .collect()
+        })
+        .collect()
 }
 
 /// Decodes the typed arguments with `read`, then checks that none is left over;
@@ -246,9 +291,9 @@ async fn blocking<R: Send + 'static>(
 }
 
 /// Names the XML-RPC type of `T` where one can be found: `T: DeserializeOwned` is probed with
-/// [`xmlrpc_core::type_name_of`], any other type (e.g. a return type that only implements
+/// [`xmlrpc_core::type_desc_of`], any other type (e.g. a return type that only implements
 /// `Serialize`) is `undef`; an argument type that cannot be decoded is then reported once, by
-/// the decoding, not a second time by its signature. Generated code calls `(&Probe::<T>::new()).type_name()` with
+/// the decoding, not a second time by its signature. Generated code calls `(&Probe::<T>::new()).type_desc()` with
 /// [`ProbeKnown`] and [`ProbeUnknown`] in scope: method resolution prefers the by-value
 /// receiver of `ProbeKnown`, and falls back to the autoref'd `ProbeUnknown` only when `T`
 /// cannot be probed. This is decided per concrete type at the expansion site, without
@@ -270,25 +315,28 @@ impl<T: ?Sized> Default for Probe<T> {
 
 /// The preferred probe: types that can be decoded.
 pub trait ProbeKnown {
-    /// The XML-RPC type name, `None` for `undef`.
-    fn type_name(&self) -> Option<&'static str>;
+    /// The XML-RPC type description.
+    fn type_desc(&self) -> TypeDesc;
 }
 
 impl<T: DeserializeOwned> ProbeKnown for Probe<T> {
-    fn type_name(&self) -> Option<&'static str> {
-        xmlrpc_core::type_name_of::<T>()
+    fn type_desc(&self) -> TypeDesc {
+        xmlrpc_core::type_desc_of::<T>()
     }
 }
 
 /// The fallback probe: every other type is `undef`.
 pub trait ProbeUnknown {
-    /// Always `None`.
-    fn type_name(&self) -> Option<&'static str>;
+    /// Always `undef`.
+    fn type_desc(&self) -> TypeDesc;
 }
 
 impl<T: ?Sized> ProbeUnknown for &Probe<T> {
-    fn type_name(&self) -> Option<&'static str> {
-        None
+    fn type_desc(&self) -> TypeDesc {
+        TypeDesc {
+            text: "undef".to_owned(),
+            ..TypeDesc::default()
+        }
     }
 }
 
@@ -296,23 +344,38 @@ impl<T: ?Sized> ProbeUnknown for &Probe<T> {
 mod tests {
     use super::*;
 
-    fn undef() -> Option<&'static str> {
-        None
+    fn undef() -> TypeDesc {
+        ProbeUnknown::type_desc(&&Probe::<()>::new())
     }
-    fn int() -> Option<&'static str> {
-        Some("int")
+    fn int() -> TypeDesc {
+        xmlrpc_core::type_desc_of::<i32>()
+    }
+    fn maybe_list() -> TypeDesc {
+        xmlrpc_core::type_desc_of::<Option<Vec<String>>>()
+    }
+
+    fn signature(fixed: Option<&'static [&'static [&'static str]]>) -> Signature {
+        static PARAMS: [ParamDesc; 3] = [
+            ParamDesc { name: "a", ty: int },
+            ParamDesc { name: "b", ty: int },
+            ParamDesc {
+                name: "c",
+                ty: undef,
+            },
+        ];
+        Signature {
+            ret: int,
+            params: &PARAMS,
+            required: 1,
+            fixed,
+            idempotent: false,
+        }
     }
 
     #[test]
     fn optional_parameters_add_one_signature_per_count() {
-        static PARAMS: [TypeName; 3] = [int, int, undef];
-        let sigs = signatures(&Signature::Types {
-            ret: int,
-            params: &PARAMS,
-            required: 1,
-        });
         assert_eq!(
-            sigs,
+            signatures(&signature(None)),
             vec![
                 vec!["int", "int"],
                 vec!["int", "int", "int"],
@@ -323,8 +386,50 @@ mod tests {
 
     #[test]
     fn fixed_signatures_are_reported_as_written() {
-        let sigs = signatures(&Signature::Fixed(&[&["string"], &["string", "int"]]));
+        let sigs = signatures(&signature(Some(&[&["string"], &["string", "int"]])));
         assert_eq!(sigs, vec![vec!["string"], vec!["string", "int"]]);
+    }
+
+    #[test]
+    fn the_call_line_names_parameters_nil_arrays_and_idempotency() {
+        assert_eq!(
+            call_line("m", &signature(None)),
+            "Call: m(a: int, b?: int, c?: undef) -> int"
+        );
+        let sig = Signature {
+            ret: maybe_list,
+            params: &[],
+            required: 0,
+            fixed: None,
+            idempotent: true,
+        };
+        assert_eq!(
+            call_line("ns.list", &sig),
+            "Call: ns.list() -> array<string>? [idempotent]"
+        );
+        enum Only {
+            M,
+        }
+        let infos = method_infos(&[
+            MethodDesc {
+                name: "ns.list",
+                help: "Lists.",
+                method: Only::M,
+                signature: sig,
+            },
+            MethodDesc {
+                name: "m",
+                help: "",
+                method: Only::M,
+                signature: signature(None),
+            },
+        ]);
+        assert_eq!(
+            infos[0].help,
+            "Lists.\n\nCall: ns.list() -> array<string>? [idempotent]"
+        );
+        assert_eq!(infos[0].signatures, Some(vec![vec!["array".to_owned()]]));
+        assert_eq!(infos[1].help, "Call: m(a: int, b?: int, c?: undef) -> int");
     }
 
     #[test]
@@ -332,6 +437,7 @@ mod tests {
         struct OnlySerialize;
         #[allow(unused_imports)]
         use super::{ProbeKnown as _, ProbeUnknown as _};
-        assert_eq!((&Probe::<OnlySerialize>::new()).type_name(), None);
+        assert_eq!((&Probe::<OnlySerialize>::new()).type_desc().text, "undef");
+        assert_eq!((&Probe::<OnlySerialize>::new()).type_desc().name, None);
     }
 }
