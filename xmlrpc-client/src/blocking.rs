@@ -22,7 +22,7 @@
 //! A service trait annotated with `#[xmlrpc_service]` also gets a typed blocking stub,
 //! `<Trait>BlockingClient`, when this feature is on.
 
-use std::{future::Future, sync::Arc, sync::mpsc, thread};
+use std::{future::Future, sync::mpsc, sync::Arc, thread};
 
 use serde::{de::DeserializeOwned, Serialize};
 use tokio::{runtime::Handle as RuntimeHandle, sync::oneshot};
@@ -141,13 +141,19 @@ impl Client {
         params: P,
     ) -> Result<R, Error> {
         let body = self.client.encode_call(method, &params);
-        self.run(self.client.send_call(method, body, crate::client::decode::<R>))
+        self.run(
+            self.client
+                .send_call(method, body, crate::client::decode::<R>),
+        )
     }
 
     /// Calls `method` and returns the result as a [`Value`].
     pub fn call_value<P: Serialize>(&self, method: &str, params: P) -> Result<Value, Error> {
         let body = self.client.encode_call(method, &params);
-        self.run(self.client.send_call(method, body, crate::client::decode_value))
+        self.run(
+            self.client
+                .send_call(method, body, crate::client::decode_value),
+        )
     }
 
     /// Calls `method` with parameters already encoded.

@@ -70,7 +70,9 @@ impl Target {
         }
         match self {
             Target::Http(url) => {
-                let (path, query) = new.split_once('?').map_or((new, None), |(p, q)| (p, Some(q)));
+                let (path, query) = new
+                    .split_once('?')
+                    .map_or((new, None), |(p, q)| (p, Some(q)));
                 url.set_path(path);
                 url.set_query(query);
             }
@@ -295,7 +297,10 @@ mod tests {
         scgi.set_http_path("/s").unwrap();
         assert_eq!(scgi.describe(), "scgi://h:5000/s");
         for bad in ["RPC2", "/a b", "/a\nb", ""] {
-            assert!(matches!(unix.set_http_path(bad), Err(Error::Config(_))), "{bad:?}");
+            assert!(
+                matches!(unix.set_http_path(bad), Err(Error::Config(_))),
+                "{bad:?}"
+            );
         }
     }
 
