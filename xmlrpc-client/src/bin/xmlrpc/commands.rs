@@ -108,7 +108,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             .map_err(Failure::Usage)?;
             if !generated.undeclared.is_empty() {
                 eprintln!(
-                    "note: no signature for {}; see the comments in the trait",
+                    "note: no signature or no declarable name for {}; see the comments in the trait",
                     generated.undeclared.join(", ")
                 );
             }

@@ -38,7 +38,16 @@ const KEYWORDS: &[&str] = &[
 ];
 
 /// Method names the macro keeps for the items it generates (`DemoClient::new`, ...).
-const GENERATED: &[&str] = &["into_service", "new", "from_url", "client", "batch", "send"];
+/// (`clone`: an inherent method would shadow `Clone::clone` of the generated client.)
+const GENERATED: &[&str] = &[
+    "into_service",
+    "new",
+    "from_url",
+    "client",
+    "batch",
+    "send",
+    "clone",
+];
 
 /// The names a generated file may import, which the trait cannot take.
 const IMPORTED: &[&str] = &[
@@ -108,6 +117,11 @@ pub fn generate(methods: &[MethodInfo], options: &GenOptions) -> Result<Generate
     let mut undeclared = Vec::new();
     for (info, wire) in selected {
         let ident = unique_ident(&rust_ident(wire), &mut taken);
+        if !macro_accepts(wire) {
+            write_unnameable(&mut body, info, wire);
+            undeclared.push(info.name.clone());
+            continue;
+        }
         match info.signatures.as_deref().and_then(<[_]>::first) {
             Some(signature) if !signature.is_empty() => {
                 write_method(&mut body, info, wire, &ident, signature, &mut used)
@@ -182,6 +196,35 @@ impl Types {
         out
     }
 
+    /// The Rust type of a described type (`array<int>`, `struct?`); `optional` wraps it in
+    /// `Option` too (a parameter the caller may leave out).
+    fn described_type(&mut self, text: &str, optional: bool) -> String {
+        let (inner, nullable) = match text.strip_suffix('?') {
+            Some(inner) => (inner, true),
+            None => (text, false),
+        };
+        let ty = match inner
+            .strip_prefix("array<")
+            .and_then(|t| t.strip_suffix('>'))
+        {
+            Some(items) => format!("Vec<{}>", self.described_type(items, false)),
+            None => self.rust_type(inner, false).to_string(),
+        };
+        if (nullable || optional) && ty != "Value" {
+            format!("Option<{ty}>")
+        } else {
+            ty
+        }
+    }
+
+    /// The Rust type of a described result (nil is `()`).
+    fn described_result(&mut self, text: &str) -> String {
+        match text {
+            "nil" => "()".to_string(),
+            text => self.described_type(text, false),
+        }
+    }
+
     /// The Rust type of an XML-RPC type name; `result` says whether it is the return type
     /// (where nil is `()`).
     fn rust_type(&mut self, name: &str, result: bool) -> &'static str {
@@ -225,8 +268,13 @@ fn write_method(
     signature: &[String],
     used: &mut Types,
 ) {
-    write_docs(out, &info.help);
-    if !info.help.trim().is_empty() {
+    let call = CallLine::parse(&info.name, &info.help, signature.len() - 1);
+    let help = match &call {
+        Some(_) => without_call_line(&info.help),
+        None => &info.help,
+    };
+    write_docs(out, help);
+    if !help.trim().is_empty() {
         out.push_str("    ///\n");
     }
     let _ = writeln!(
@@ -243,19 +291,150 @@ fn write_method(
             );
         }
     }
-    if ident != wire {
-        let _ = writeln!(out, "    #[xmlrpc(name = {})]", literal(wire));
+    let idempotent = call.as_ref().is_some_and(|c| c.idempotent);
+    match (ident != wire, idempotent) {
+        (true, true) => {
+            let _ = writeln!(out, "    #[xmlrpc(name = {}, idempotent)]", literal(wire));
+        }
+        (true, false) => {
+            let _ = writeln!(out, "    #[xmlrpc(name = {})]", literal(wire));
+        }
+        (false, true) => out.push_str("    #[xmlrpc(idempotent)]\n"),
+        (false, false) => {}
     }
-    let result = used.rust_type(&signature[0], true);
-    let args: Vec<String> = signature[1..]
-        .iter()
-        .enumerate()
-        .map(|(i, ty)| format!(", arg{}: {}", i + 1, used.rust_type(ty, false)))
-        .collect();
+    let (result, args) = match &call {
+        Some(call) => {
+            let mut taken = HashSet::new();
+            let args: Vec<String> = call
+                .params
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let name = unique_ident(&arg_ident(&p.name, i), &mut taken);
+                    let ty = used.described_type(&p.ty, p.optional);
+                    format!(", {name}: {ty}")
+                })
+                .collect();
+            (used.described_result(&call.ret), args)
+        }
+        None => {
+            let nil_too = info.signatures.iter().flatten().any(|other| {
+                other.len() == signature.len()
+                    && other[1..] == signature[1..]
+                    && other[0] == "nil"
+                    && signature[0] != "nil"
+            });
+            let result = used.rust_type(&signature[0], true).to_string();
+            let result = if nil_too {
+                format!("Option<{result}>")
+            } else {
+                result
+            };
+            let args = signature[1..]
+                .iter()
+                .enumerate()
+                .map(|(i, ty)| format!(", arg{}: {}", i + 1, used.rust_type(ty, false)))
+                .collect();
+            (result, args)
+        }
+    };
     let _ = writeln!(
         out,
         "    async fn {ident}(&self{}) -> Result<{result}, Fault>;\n",
         args.concat()
+    );
+}
+
+/// The `Call: name(a: int, b?: array<string>) -> struct? [idempotent]` line a service built
+/// with `#[xmlrpc_service]` ends its help with: parameter names, optional parameters (`?`
+/// after the name), values that may be nil (`?` after the type), array element types and
+/// idempotency.
+#[derive(Debug, PartialEq)]
+struct CallLine {
+    params: Vec<CallParam>,
+    ret: String,
+    idempotent: bool,
+}
+
+#[derive(Debug, PartialEq)]
+struct CallParam {
+    name: String,
+    ty: String,
+    optional: bool,
+}
+
+impl CallLine {
+    /// The call line of `name`'s help, if its last line is one with at least `min_params`
+    /// parameters (so it agrees with the signature).
+    fn parse(name: &str, help: &str, min_params: usize) -> Option<CallLine> {
+        let line = help.lines().last()?.trim();
+        let rest = line.strip_prefix("Call: ")?.strip_prefix(name)?;
+        let rest = rest.strip_prefix('(')?;
+        let (rest, idempotent) = match rest.strip_suffix(" [idempotent]") {
+            Some(rest) => (rest, true),
+            None => (rest, false),
+        };
+        let (params, ret) = rest.rsplit_once(") -> ")?;
+        let params = match params {
+            "" => Vec::new(),
+            list => list
+                .split(", ")
+                .map(|p| {
+                    let (name, ty) = p.split_once(": ")?;
+                    let (name, optional) = match name.strip_suffix('?') {
+                        Some(name) => (name, true),
+                        None => (name, false),
+                    };
+                    Some(CallParam {
+                        name: name.to_string(),
+                        ty: ty.to_string(),
+                        optional,
+                    })
+                })
+                .collect::<Option<Vec<_>>>()?,
+        };
+        (params.len() >= min_params).then(|| CallLine {
+            params,
+            ret: ret.to_string(),
+            idempotent,
+        })
+    }
+}
+
+/// The help without its trailing call line.
+fn without_call_line(help: &str) -> &str {
+    match help.trim_end().rsplit_once('\n') {
+        Some((before, _)) => before.trim_end(),
+        None => "",
+    }
+}
+
+/// The Rust name of a parameter the server named: snake_case, `arg<n>` when unusable.
+fn arg_ident(name: &str, index: usize) -> String {
+    let ident = rust_ident(name);
+    if ident.starts_with("m_") || ident == "self_" {
+        format!("arg{}", index + 1)
+    } else {
+        ident
+    }
+}
+
+/// Whether `#[xmlrpc_service]` accepts `wire` as a method name: XML-RPC's letters, digits,
+/// `_`, `.`, `:` and `/`.
+fn macro_accepts(wire: &str) -> bool {
+    !wire.is_empty()
+        && wire
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '/'))
+}
+
+fn write_unnameable(out: &mut String, info: &MethodInfo, wire: &str) {
+    let _ = writeln!(
+        out,
+        "    // `{}` is not an XML-RPC method name the trait can declare ({wire:?} holds \
+         characters\n    // outside letters, digits, `_`, `.`, `:` and `/`); call it with \
+         `client().call(..)`.\n",
+        clean(&info.name)
     );
 }
 
@@ -585,6 +764,47 @@ pub trait Interop {
         assert!(out
             .code
             .contains("    #[xmlrpc(name = \"get_x\")]\n    async fn get_x_2(&self)"));
+    }
+
+    #[test]
+    fn call_lines_give_names_options_nil_arrays_and_idempotency() {
+        let help = "Lists a directory.\n\nCall: fs.list(dir: string, self: int?, depth?: int) -> array<struct>? [idempotent]";
+        let methods = [
+            info(
+                "fs.list",
+                Some(&[
+                    &["array", "string", "int"],
+                    &["array", "string", "int", "int"],
+                ]),
+                help,
+            ),
+            info(
+                "fs.stat",
+                Some(&[&["struct", "string"]]),
+                "Call: fs.stat(type: string) -> struct?",
+            ),
+            info("fs.nilToo", Some(&[&["int"], &["nil"]]), "no call line"),
+        ];
+        let out = generate(&methods, &options(Some("fs"))).unwrap();
+        assert!(out.code.contains(
+            "    /// Lists a directory.\n    ///\n    /// Signature: `fs.list(string, int) -> array`"
+        ), "{}", out.code);
+        assert!(!out.code.contains("Call: "), "{}", out.code);
+        assert!(out.code.contains(
+            "    #[xmlrpc(idempotent)]\n    async fn list(&self, dir: String, arg2: Option<i32>, \
+             depth: Option<i32>) -> Result<Option<Vec<Map>>, Fault>;"
+        ), "{}", out.code);
+        assert!(
+            out.code
+                .contains("    async fn stat(&self, type_: String) -> Result<Option<Map>, Fault>;"),
+            "{}",
+            out.code
+        );
+        assert!(out.code.contains(
+            "    #[xmlrpc(name = \"nilToo\")]\n    async fn nil_too(&self) -> Result<Option<i32>, Fault>;"
+        ), "{}", out.code);
+        assert_eq!(CallLine::parse("x", "Call: x(a: int) -> int", 2), None);
+        assert_eq!(CallLine::parse("x", "Call: y(a: int) -> int", 0), None);
     }
 
     #[test]
