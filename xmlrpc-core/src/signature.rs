@@ -17,6 +17,61 @@ pub struct MethodInfo {
     pub help: String,
 }
 
+/// Rust method names that `#[xmlrpc_service]` generates itself, so a trait method cannot take
+/// them: the one list the macro checks and `xmlrpc gen` avoids. Not a public API.
+#[doc(hidden)]
+pub mod reserved {
+    /// Which generated side a reserved name belongs to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Side {
+        /// Reserved when the server side is generated.
+        Server,
+        /// Reserved when the client side is generated.
+        Client,
+    }
+
+    /// `(name, side, what it is)`.
+    pub const METHOD_NAMES: &[(&str, Side, &str)] = &[
+        (
+            "into_service",
+            Side::Server,
+            "the generated `into_service` of the trait",
+        ),
+        (
+            "new",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "from_url",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "client",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "batch",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "send",
+            Side::Client,
+            "the generated `send` of the typed batch",
+        ),
+        // An inherent `clone` would shadow `Clone::clone`: `client.clone()` would call the
+        // server instead of copying the handle.
+        (
+            "clone",
+            Side::Client,
+            "`Clone::clone` of the generated client",
+        ),
+    ];
+}
+
 /// The XML-RPC type name (`int`, `i8`, `boolean`, `string`, `double`, `dateTime.iso8601`,
 /// `base64`, `struct`, `array`, `nil`) a Rust type maps to, found by probing its
 /// `Deserialize` implementation; `None` (`undef`) where the type accepts any value.

@@ -37,18 +37,6 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "try", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// Method names the macro keeps for the items it generates (`DemoClient::new`, ...).
-/// (`clone`: an inherent method would shadow `Clone::clone` of the generated client.)
-const GENERATED: &[&str] = &[
-    "into_service",
-    "new",
-    "from_url",
-    "client",
-    "batch",
-    "send",
-    "clone",
-];
-
 /// The names a generated file may import, which the trait cannot take.
 const IMPORTED: &[&str] = &[
     "ByteBuf",
@@ -531,7 +519,11 @@ fn rust_ident(wire: &str) -> String {
     if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "m_");
     }
-    if KEYWORDS.contains(&out.as_str()) || GENERATED.contains(&out.as_str()) {
+    // The names the macro generates itself (`new`, `send`, `clone`, ...), from its own list.
+    let generated = xmlrpc_core::__reserved::METHOD_NAMES
+        .iter()
+        .any(|(name, _, _)| *name == out);
+    if KEYWORDS.contains(&out.as_str()) || generated {
         out.push('_');
     }
     out
@@ -591,6 +583,8 @@ mod tests {
             ("self", "self_"),
             ("new", "new_"),
             ("send", "send_"),
+            ("clone", "clone_"),
+            ("into_service", "into_service_"),
             ("2fa", "m_2fa"),
             ("..", "m_"),
             ("ünïcode", "n_code"),
