@@ -75,7 +75,7 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
             use #rt as #local;
             // Method resolution picks `ProbeKnown` where the type can be probed: see `Probe`.
             #[allow(unused_imports)]
-            use #local::{ProbeKnown as _, ProbeUnknown as _};
+            use #local::{FallBackToError as _, PreferFrom as _, ProbeKnown as _, ProbeUnknown as _};
 
             impl<T> #local::std::clone::Clone for #name<T> {
                 fn clone(&self) -> Self {
@@ -203,7 +203,14 @@ fn arm(
     let encode = |value: TokenStream| match &m.ret.fallible {
         Some(err) => {
             let err = err.as_ref().map_or_else(|| quote!(_), |e| quote!(#e));
-            quote_spanned!(m.ret.span=> #rt::encode_result::<#ok, #err>(#value, &#options))
+            let (result, via) = (mixed("result"), mixed("via"));
+            quote_spanned! {m.ret.span=>
+                {
+                    let #result: #rt::Result<#ok, #err> = #value;
+                    let #via = (&#rt::FaultOf::of(&#result)).via();
+                    #rt::encode_result::<#ok, #err, _>(#result, &#options, #via)
+                }
+            }
         }
         None => quote_spanned!(m.ret.span=> #rt::encode_plain::<#ok>(#value, &#options)),
     };

@@ -237,16 +237,77 @@ pub trait Returned: Serialize {}
 
 impl<T: Serialize> Returned for T {}
 
-/// The error type of a fallible method: one that converts into the fault to answer.
+/// How the error of a fallible method becomes the fault to answer: [`ViaFrom`] for errors
+/// with `From<E> for Fault` (your own error types, `Fault` itself), else [`ViaError`] for any
+/// `std::error::Error` (`std::io::Error`, parse errors, ...), answered as an application
+/// fault (-32500) carrying the error's message.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be answered as an XML-RPC fault",
-    label = "`Fault` does not implement `From<{Self}>`",
-    note = "implement `From<{Self}> for xmlrpc_core::Fault`, choosing each error's fault code \
-            and string, or return `Result<T, Fault>`"
+    message = "`{E}` cannot be answered as an XML-RPC fault",
+    label = "neither `From<{E}>` for `Fault` nor `std::error::Error` is implemented for this error type",
+    note = "return `Result<T, xmlrpc_core::Fault>`, implement `std::error::Error` for `{E}` (it \
+            is then answered as fault -32500 with its message), or implement \
+            `From<{E}> for xmlrpc_core::Fault` to choose each error's fault code"
 )]
-pub trait IntoFault: Into<Fault> {}
+pub trait IntoFault<E> {
+    /// The fault answering `error`.
+    fn into_fault(self, error: E) -> Fault;
+}
 
-impl<E: Into<Fault>> IntoFault for E {}
+/// Converts with `From<E> for Fault`.
+pub struct ViaFrom;
+
+/// Converts any `std::error::Error` into an application fault with its message.
+pub struct ViaError;
+
+impl<E: Into<Fault>> IntoFault<E> for ViaFrom {
+    fn into_fault(self, error: E) -> Fault {
+        error.into()
+    }
+}
+
+impl<E: std::error::Error> IntoFault<E> for ViaError {
+    fn into_fault(self, error: E) -> Fault {
+        Fault::new(Fault::APPLICATION_ERROR, error.to_string())
+    }
+}
+
+/// Picks the conversion of a method's error type `E` at the expansion site: generated code
+/// calls `(&FaultOf::of(&result)).via()` with [`PreferFrom`] and [`FallBackToError`] in
+/// scope; method resolution takes `PreferFrom` (by-value receiver) when `E: Into<Fault>` and
+/// the autoref'd `FallBackToError` otherwise, so a type that is both keeps its own `From`.
+pub struct FaultOf<E>(PhantomData<fn(E)>);
+
+impl<E> FaultOf<E> {
+    /// The picker for the error type of `result`.
+    pub fn of<T>(_result: &Result<T, E>) -> Self {
+        FaultOf(PhantomData)
+    }
+}
+
+/// The preferred conversion: `From<E> for Fault`.
+pub trait PreferFrom {
+    /// [`ViaFrom`].
+    fn via(&self) -> ViaFrom;
+}
+
+impl<E: Into<Fault>> PreferFrom for FaultOf<E> {
+    fn via(&self) -> ViaFrom {
+        ViaFrom
+    }
+}
+
+/// The fallback conversion: `E: std::error::Error` (checked where it is used, with the
+/// diagnostic of [`IntoFault`]).
+pub trait FallBackToError {
+    /// [`ViaError`].
+    fn via(&self) -> ViaError;
+}
+
+impl<E> FallBackToError for &FaultOf<E> {
+    fn via(&self) -> ViaError {
+        ViaError
+    }
+}
 
 /// The next argument, which the caller must send.
 pub fn required<T: Param>(args: &mut Args<'_>, name: &str) -> Result<T, Error> {
@@ -263,14 +324,16 @@ pub fn encode_plain<T: Returned>(value: T, options: &EncodeOptions) -> CallResul
     xmlrpc_core::encode_value(&value, options).map_err(|e| e.to_fault())
 }
 
-/// Encodes the value of a fallible method, or turns its error into the fault to answer.
-pub fn encode_result<T: Returned, E: IntoFault>(
+/// Encodes the value of a fallible method, or turns its error into the fault to answer with
+/// `via` (see [`FaultOf`]).
+pub fn encode_result<T: Returned, E, V: IntoFault<E>>(
     result: Result<T, E>,
     options: &EncodeOptions,
+    via: V,
 ) -> CallResult {
     match result {
         Ok(value) => encode_plain(value, options),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(via.into_fault(e)),
     }
 }
 
@@ -430,6 +493,31 @@ mod tests {
         );
         assert_eq!(infos[0].signatures, Some(vec![vec!["array".to_owned()]]));
         assert_eq!(infos[1].help, "Call: m(a: int, b?: int, c?: undef) -> int");
+    }
+
+    #[test]
+    fn errors_convert_through_from_else_as_std_errors() {
+        #[allow(unused_imports)]
+        use super::{FallBackToError as _, PreferFrom as _};
+        let options = EncodeOptions::default();
+        let io: Result<i32, std::io::Error> = Err(std::io::Error::other("disk on fire"));
+        let via = (&FaultOf::of(&io)).via();
+        let fault = encode_result(io, &options, via).unwrap_err();
+        assert_eq!(fault, Fault::new(Fault::APPLICATION_ERROR, "disk on fire"));
+
+        struct Own;
+        impl From<Own> for Fault {
+            fn from(_: Own) -> Fault {
+                Fault::new(3, "own")
+            }
+        }
+        let own: Result<i32, Own> = Err(Own);
+        let via = (&FaultOf::of(&own)).via();
+        assert_eq!(encode_result(own, &options, via).unwrap_err().code, 3);
+
+        let fine: Result<i32, Fault> = Ok(1);
+        let via = (&FaultOf::of(&fine)).via();
+        assert!(encode_result(fine, &options, via).is_ok());
     }
 
     #[test]
