@@ -83,6 +83,26 @@ pub fn blocking_call<R: Returned + Send + 'static>(
     client.run(call::<R>(client.as_async(), method, params))
 }
 
+/// [`blocking_call`] of a method declared `#[xmlrpc(idempotent)]`.
+#[cfg(feature = "blocking")]
+pub fn blocking_call_idempotent<R: Returned + Send + 'static>(
+    client: &BlockingClient,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> Result<R, Error> {
+    client.run(call_idempotent::<R>(client.as_async(), method, params))
+}
+
+/// [`call`] of a method declared `#[xmlrpc(idempotent)]`: retried under the client's policy.
+pub fn call_idempotent<R: Returned>(
+    client: &Client,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> impl Future<Output = Result<R, Error>> + Send {
+    let pending = params.map(|p| client.call_encoded_idempotent::<R>(method, &p));
+    async move { pending?.await }
+}
+
 /// Queues one call of a typed batch.
 pub fn queue<R: Returned>(
     multicall: &mut Multicall,

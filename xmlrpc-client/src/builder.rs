@@ -11,7 +11,7 @@ use crate::{
     custom::Custom,
     target,
     transport::Wire,
-    Error, Transport,
+    Error, RetryPolicy, Transport,
 };
 
 /// The default whole-call timeout.
@@ -65,6 +65,7 @@ pub struct ClientBuilder {
     encode: EncodeOptions,
     limits: Limits,
     max_response_size: usize,
+    retry: RetryPolicy,
 }
 
 impl ClientBuilder {
@@ -90,6 +91,7 @@ impl ClientBuilder {
             encode: EncodeOptions::default(),
             limits: Limits::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            retry: RetryPolicy::default(),
         }
     }
 
@@ -196,6 +198,13 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls marked idempotent are retried (default [`RetryPolicy::default`]: 3
+    /// attempts within 10 s); other calls are never retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
     /// Limits applied while decoding responses (nesting depth, ...).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -243,6 +252,7 @@ impl ClientBuilder {
             limits: self.limits,
             max_response_size: self.max_response_size,
             gzip_request_threshold,
+            retry: self.retry,
         };
         Ok(Client::from_inner(Arc::new(inner), settings.timeout))
     }

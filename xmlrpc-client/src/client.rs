@@ -9,15 +9,16 @@ use xmlrpc_core::{EncodeOptions, EncodedValue, Limits, Value};
 use crate::{
     builder::ClientBuilder,
     transport::{self, Request, Wire},
-    Error, Multicall, Transport,
+    Error, Multicall, RetryPolicy, Transport,
 };
 
 /// An async XML-RPC client; cheap to clone (clones share one connection pool).
 ///
-/// Calls are never retried: XML-RPC methods need not be idempotent, and after a timeout or
-/// a broken connection the client cannot know whether the server ran the call. Retrying is
-/// the caller's decision; [`Error::is_connect`] and [`Error::is_overload`] mark the cases
-/// where the call certainly did not run.
+/// Calls are not retried unless declared idempotent ([`Client::call_idempotent`], or
+/// `#[xmlrpc(idempotent)]` on a service method): XML-RPC methods need not be idempotent, and
+/// after a timeout or a broken connection the client cannot know whether the server ran the
+/// call. [`Error::is_connect`] and [`Error::is_overload`] mark the cases where the call
+/// certainly did not run; idempotent calls are retried there under the [`RetryPolicy`].
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -33,6 +34,7 @@ pub(crate) struct Inner {
     pub(crate) limits: Limits,
     pub(crate) max_response_size: usize,
     pub(crate) gzip_request_threshold: Option<usize>,
+    pub(crate) retry: RetryPolicy,
 }
 
 impl fmt::Debug for Client {
@@ -105,6 +107,23 @@ impl Client {
         self.send_call(method, encoded, decode::<R>)
     }
 
+    /// [`call`](Self::call) for a method that is idempotent (running it twice does no more
+    /// than once): it is retried under the client's [`RetryPolicy`] where the server
+    /// certainly did not run it (connect failure, HTTP 503, the overload fault).
+    pub fn call_idempotent<R: DeserializeOwned, P: Serialize>(
+        &self,
+        method: &str,
+        params: P,
+    ) -> impl Future<Output = Result<R, Error>> + Send {
+        let encoded = self.encode_call(method, &params);
+        self.send_with(method, encoded, decode::<R>, true)
+    }
+
+    /// The policy of retries of idempotent calls.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.inner.retry
+    }
+
     /// Calls `method` and returns the result as a [`Value`], keeping the exact wire types
     /// (`i8` versus `int`, `base64`, `dateTime.iso8601`, `nil`).
     pub fn call_value<P: Serialize>(
@@ -125,6 +144,17 @@ impl Client {
         let mut body = Vec::with_capacity(256);
         xmlrpc_core::write_call_encoded(method, params, &mut body);
         self.send_call(method, Ok(body), decode::<R>)
+    }
+
+    /// [`call_encoded`](Self::call_encoded), retried as [`call_idempotent`](Self::call_idempotent).
+    pub fn call_encoded_idempotent<R: DeserializeOwned>(
+        &self,
+        method: &str,
+        params: &[EncodedValue],
+    ) -> impl Future<Output = Result<R, Error>> + Send {
+        let mut body = Vec::with_capacity(256);
+        xmlrpc_core::write_call_encoded(method, params, &mut body);
+        self.send_with(method, Ok(body), decode::<R>, true)
     }
 
     /// Starts a `system.multicall` batch.
@@ -155,6 +185,17 @@ impl Client {
         encoded: Result<Vec<u8>, xmlrpc_core::Error>,
         decode: fn(&[u8], &Limits) -> Result<T, Error>,
     ) -> impl Future<Output = Result<T, Error>> + Send {
+        self.send_with(method, encoded, decode, false)
+    }
+
+    /// [`send_call`](Self::send_call), retried under the policy when `idempotent`.
+    fn send_with<T>(
+        &self,
+        method: &str,
+        encoded: Result<Vec<u8>, xmlrpc_core::Error>,
+        decode: fn(&[u8], &Limits) -> Result<T, Error>,
+        idempotent: bool,
+    ) -> impl Future<Output = Result<T, Error>> + Send {
         tracing::debug!(
             method,
             endpoint = %self.inner.endpoint,
@@ -163,16 +204,45 @@ impl Client {
         );
         let inner = Arc::clone(&self.inner);
         let timeout = self.timeout;
+        let method = idempotent.then(|| method.to_owned());
         async move {
-            let body = encoded.map_err(Error::Codec)?;
-            let response = exchange(&inner, timeout, body).await?;
-            decode(&response, &inner.limits)
+            let request = prepare(&inner, encoded.map_err(Error::Codec)?);
+            let started = std::time::Instant::now();
+            let mut attempt = 1;
+            loop {
+                let mut retry_after = None;
+                let error = match exchange(&inner, timeout, &request, &mut retry_after).await {
+                    Ok(response) => match decode(&response, &inner.limits) {
+                        Err(e) if method.is_some() && inner.retry.is_retryable(&e) => e,
+                        done => return done,
+                    },
+                    Err(e) if method.is_some() && inner.retry.is_retryable(&e) => e,
+                    Err(e) => return Err(e),
+                };
+                attempt += 1;
+                let Some(wait) = inner
+                    .retry
+                    .wait_before(attempt, retry_after, started.elapsed())
+                else {
+                    return Err(error);
+                };
+                tracing::debug!(
+                    method = method.as_deref(),
+                    endpoint = %inner.endpoint,
+                    attempt,
+                    ?wait,
+                    error = %error,
+                    "retrying an idempotent call"
+                );
+                tokio::time::sleep(wait).await;
+            }
         }
     }
 
     /// Posts an already encoded `methodCall` body and returns the decoded response body.
     pub(crate) async fn post(&self, body: Vec<u8>) -> Result<Bytes, Error> {
-        exchange(&self.inner, self.timeout, body).await
+        let request = prepare(&self.inner, body);
+        exchange(&self.inner, self.timeout, &request, &mut None).await
     }
 
     pub(crate) fn limits(&self) -> &Limits {
@@ -180,9 +250,9 @@ impl Client {
     }
 }
 
-/// One HTTP (or SCGI) round trip under the call timeout; any status but 200 is an error.
-async fn exchange(inner: &Inner, timeout: Duration, body: Vec<u8>) -> Result<Bytes, Error> {
-    let request = match inner.gzip_request_threshold {
+/// The request of a body, gzip-compressed once if the client is set to.
+fn prepare(inner: &Inner, body: Vec<u8>) -> Request {
+    match inner.gzip_request_threshold {
         Some(threshold) if body.len() >= threshold => Request {
             body: Bytes::from(transport::gzip(&body)),
             gzipped: true,
@@ -191,6 +261,20 @@ async fn exchange(inner: &Inner, timeout: Duration, body: Vec<u8>) -> Result<Byt
             body: Bytes::from(body),
             gzipped: false,
         },
+    }
+}
+
+/// One HTTP (or SCGI) round trip under the call timeout; any status but 200 is an error,
+/// whose `Retry-After` is stored in `retry_after`.
+async fn exchange(
+    inner: &Inner,
+    timeout: Duration,
+    request: &Request,
+    retry_after: &mut Option<Duration>,
+) -> Result<Bytes, Error> {
+    let request = Request {
+        body: request.body.clone(),
+        gzipped: request.gzipped,
     };
     let max = inner.max_response_size;
     let raw = tokio::time::timeout(timeout, inner.transport.send(request, max))
@@ -198,6 +282,7 @@ async fn exchange(inner: &Inner, timeout: Duration, body: Vec<u8>) -> Result<Byt
         .map_err(|_| Error::Timeout(timeout))?
         .inspect_err(|e| tracing::debug!(endpoint = %inner.endpoint, error = %e, "call failed"))?;
     if raw.status != 200 {
+        *retry_after = raw.retry_after;
         // Show the body decoded when possible: servers often gzip their error pages too.
         let shown = transport::decode_content(raw.content_encoding.as_ref(), raw.body.clone(), max)
             .unwrap_or(raw.body);

@@ -13,7 +13,7 @@ type Cause = Arc<dyn std::error::Error + Send + Sync>;
 /// [`is_overload`](Error::is_overload) for 503), [`Timeout`](Error::Timeout) and
 /// [`Connect`](Error::Connect) / [`Transport`](Error::Transport) say the outcome is unknown
 /// or the call never arrived, [`Codec`](Error::Codec) that the call could not be encoded or the answer was not a valid
-/// XML-RPC response. The client never retries on its own: see the crate docs.
+/// XML-RPC response. The client retries only calls declared idempotent: see the crate docs.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {

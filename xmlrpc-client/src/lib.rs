@@ -61,12 +61,16 @@
 //! [`Client::with_transport`] takes a caller-supplied [`Transport`] instead: a mock in tests,
 //! or a network the built-in transports do not reach.
 //!
-//! # No automatic retries
+//! # Retries only where safe
 //!
-//! XML-RPC methods need not be idempotent, so the client never repeats a call. After a
-//! [timeout](Error::is_timeout) or a broken connection the call may or may not have run.
+//! XML-RPC methods need not be idempotent, so a plain call is never repeated: after a
+//! [timeout](Error::is_timeout) or a broken connection it may or may not have run.
 //! [`Error::is_connect`] (never sent) and [`Error::is_overload`] (HTTP 503, refused) mark
-//! the cases where trying again is known to be safe.
+//! the cases where trying again is known to be safe. Calls declared idempotent, with
+//! `#[xmlrpc(idempotent)]` on a service method or [`Client::call_idempotent`] for a dynamic
+//! call, are retried in those cases (and on the server's overload fault) under the
+//! [`RetryPolicy`] of [`ClientBuilder::retry_policy`]: bounded attempts and time, exponential
+//! backoff with jitter, `Retry-After` honoured.
 //!
 //! # Limits
 //!
@@ -85,6 +89,7 @@ mod custom;
 mod error;
 mod multicall;
 mod params;
+mod retry;
 mod target;
 mod transport;
 
@@ -98,6 +103,7 @@ pub use client::Client;
 pub use custom::{Transport, TransportFuture};
 pub use error::Error;
 pub use multicall::{Handle, Multicall, MulticallResults};
+pub use retry::RetryPolicy;
 pub use xmlrpc_core::{DateTime, EncodeOptions, EncodedValue, Fault, Limits, Map, Value};
 
 #[doc(hidden)]

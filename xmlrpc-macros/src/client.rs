@@ -223,7 +223,10 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
     let list = param_list(m, rt, quote!(self.client.encode_options()));
-    let send = quote_spanned!(m.ret.span=> #rt::call::<#ok>);
+    let send = match m.idempotent {
+        true => quote_spanned!(m.ret.span=> #rt::call_idempotent::<#ok>),
+        false => quote_spanned!(m.ret.span=> #rt::call::<#ok>),
+    };
     quote! {
         #attrs
         #(#cfgs)*
@@ -243,7 +246,10 @@ fn blocking_call(m: &Method, rt: &TokenStream) -> TokenStream {
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
     let list = param_list(m, rt, quote!(self.client.as_async().encode_options()));
-    let send = quote_spanned!(m.ret.span=> #rt::blocking_call::<#ok>);
+    let send = match m.idempotent {
+        true => quote_spanned!(m.ret.span=> #rt::blocking_call_idempotent::<#ok>),
+        false => quote_spanned!(m.ret.span=> #rt::blocking_call::<#ok>),
+    };
     quote! {
         #attrs
         #(#cfgs)*

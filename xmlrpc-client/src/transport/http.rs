@@ -67,6 +67,10 @@ impl HttpTransport {
             .map_err(|e| self.map_error(e))?;
         let status = response.status().as_u16();
         let content_encoding = response.headers().get(header::CONTENT_ENCODING).cloned();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| crate::retry::parse_retry_after(v.as_bytes()));
         body::check_declared_length(response.content_length(), max)?;
         let mut out = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e))? {
@@ -76,6 +80,7 @@ impl HttpTransport {
             status,
             content_encoding,
             body: out.freeze(),
+            retry_after,
         })
     }
 

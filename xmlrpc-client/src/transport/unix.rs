@@ -139,6 +139,10 @@ impl UnixTransport {
             status: parts.status.as_u16(),
             content_encoding: parts.headers.get(header::CONTENT_ENCODING).cloned(),
             body: bytes,
+            retry_after: parts
+                .headers
+                .get(header::RETRY_AFTER)
+                .and_then(|v| crate::retry::parse_retry_after(v.as_bytes())),
         })
     }
 }
