@@ -1,4 +1,4 @@
-//! `xmlrpc gen` end to end: traits generated from a live Python `SimpleXMLRPCServer` with
+//! `xmlrpc-cli gen` end to end: traits generated from a live Python `SimpleXMLRPCServer` with
 //! documented methods compile in a fresh crate (with and without a namespace, warnings
 //! denied), and the generated typed client then calls that server successfully.
 

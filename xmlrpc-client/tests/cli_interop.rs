@@ -1,4 +1,4 @@
-//! The `xmlrpc` tool end to end against our own `interop-server` (the `examples` crate):
+//! The `xmlrpc-cli` tool end to end against our own `interop-server` (the `examples` crate):
 //! the types only our server keeps (`i8`, nil), its introspection, multicall, faults, and
 //! `gen` of its two services compiled and called.
 //!

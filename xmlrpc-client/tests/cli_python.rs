@@ -1,4 +1,4 @@
-//! The `xmlrpc` tool end to end against Python's `SimpleXMLRPCServer` with introspection
+//! The `xmlrpc-cli` tool end to end against Python's `SimpleXMLRPCServer` with introspection
 //! (`tests/cli_peers/python_server.py`): every command, every argument syntax, faults,
 //! options and exit statuses.
 
@@ -320,7 +320,7 @@ fn help_has_examples_for_every_command() {
     assert!(out.ok().contains("Examples:"));
     for command in ["call", "list", "help", "describe", "multicall", "gen"] {
         let out = xmlrpc(&[command, "--help"]);
-        assert!(out.ok().contains("xmlrpc "), "{command}: {}", out.stdout);
+        assert!(out.ok().contains("xmlrpc-cli "), "{command}: {}", out.stdout);
     }
     let out = xmlrpc(&["call", "--help"]);
     assert!(out.ok().contains("base64:@file.bin"));

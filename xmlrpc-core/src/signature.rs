@@ -18,7 +18,7 @@ pub struct MethodInfo {
 }
 
 /// Rust method names that `#[xmlrpc_service]` generates itself, so a trait method cannot take
-/// them: the one list the macro checks and `xmlrpc gen` avoids. Not a public API.
+/// them: the one list the macro checks and `xmlrpc-cli gen` avoids. Not a public API.
 #[doc(hidden)]
 pub mod reserved {
     /// Which generated side a reserved name belongs to.

@@ -199,7 +199,7 @@ use quote::quote;
 /// by a call line that states what the standard signature cannot:
 /// `Call: calc.scale(x: double, factor?: double) -> array<int>? [idempotent]`, with parameter
 /// names, `factor?` for an argument callers may leave out, `?` after a type that may be nil
-/// (an `Option`), what arrays hold, and `[idempotent]`. `xmlrpc gen` reads it back.
+/// (an `Option`), what arrays hold, and `[idempotent]`. `xmlrpc-cli gen` reads it back.
 /// `system.methodSignature` is computed from the types through the codec
 /// (`xmlrpc_core::type_name_of`), not from their spelling, so aliases, paths and your serde
 /// structs get their real names; a type that cannot be named (e.g. `Value`, or a return type

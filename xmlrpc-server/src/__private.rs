@@ -66,7 +66,7 @@ pub struct Signature {
 /// the call with parameter names and what the standard signature cannot say: which values
 /// may be nil (`?`), what arrays hold (`array<struct>`) and whether the method is idempotent,
 /// e.g. `Call: fs.stat(path: string, deep?: boolean) -> struct? [idempotent]`, where
-/// `deep?` may be left out. `xmlrpc gen` reads it back.
+/// `deep?` may be left out. `xmlrpc-cli gen` reads it back.
 pub const CALL_LINE: &str = "Call: ";
 
 /// The introspection entries of `descs`, in dispatch-index order.
