@@ -213,6 +213,7 @@ impl ClientBuilder {
 
     /// Trusts an extra root certificate (PEM) for `https://` targets, e.g. a private CA.
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.settings.root_certificates.push(pem.into());
         self

@@ -81,7 +81,12 @@
 //! # Features
 //!
 //! - `tls` (default): `https://` through rustls with the webpki roots.
-//! - `blocking`: `blocking::Client`, a facade for code without an async runtime.
+//! - `blocking`: `blocking::Client`, a facade for code without an async runtime, and the
+//!   typed `<Trait>BlockingClient` stubs of `#[xmlrpc_service]`.
+//! - `cli`: the `xmlrpc-cli` command-line tool (`cargo install --locked --path xmlrpc-client
+//!   --features cli`); adds clap and serde_json, the library does not use them.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod client;
@@ -94,6 +99,7 @@ mod target;
 mod transport;
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 
 pub use builder::{

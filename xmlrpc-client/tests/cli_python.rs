@@ -320,7 +320,11 @@ fn help_has_examples_for_every_command() {
     assert!(out.ok().contains("Examples:"));
     for command in ["call", "list", "help", "describe", "multicall", "gen"] {
         let out = xmlrpc(&[command, "--help"]);
-        assert!(out.ok().contains("xmlrpc-cli "), "{command}: {}", out.stdout);
+        assert!(
+            out.ok().contains("xmlrpc-cli "),
+            "{command}: {}",
+            out.stdout
+        );
     }
     let out = xmlrpc(&["call", "--help"]);
     assert!(out.ok().contains("base64:@file.bin"));

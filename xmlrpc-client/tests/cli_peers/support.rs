@@ -86,7 +86,11 @@ pub fn skip(why: &str) {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true and {why}");
     }
-    eprintln!("\n**** SKIP: {why} ****\n");
+    // Written to stderr directly: the test harness captures `eprintln!` of passing tests.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("\n**** SKIP: {why} ****\n").as_bytes(),
+    );
 }
 
 /// A peer server process, killed when dropped.

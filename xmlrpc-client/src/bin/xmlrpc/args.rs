@@ -341,7 +341,10 @@ mod tests {
         for name in ["list", "help", "describe", "gen"] {
             let sub = cli.find_subcommand_mut(name).unwrap();
             let help = sub.render_long_help().to_string();
-            assert!(help.contains("xmlrpc-cli "), "{name} has no example: {help}");
+            assert!(
+                help.contains("xmlrpc-cli "),
+                "{name} has no example: {help}"
+            );
         }
     }
 }
