@@ -207,6 +207,7 @@ fn arm(
             quote_spanned! {m.ret.span=>
                 {
                     let #result: #rt::Result<#ok, #err> = #value;
+                    #[allow(clippy::needless_borrow)]
                     let #via = (&#rt::FaultOf::of(&#result)).via();
                     #rt::encode_result::<#ok, #err, _>(#result, &#options, #via)
                 }

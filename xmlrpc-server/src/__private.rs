@@ -496,6 +496,8 @@ mod tests {
     }
 
     #[test]
+    // The borrows pick the conversion (see `FaultOf`); they are not needless.
+    #[allow(clippy::needless_borrow)]
     fn errors_convert_through_from_else_as_std_errors() {
         #[allow(unused_imports)]
         use super::{FallBackToError as _, PreferFrom as _};
