@@ -11,7 +11,8 @@ use crate::{
     custom::Custom,
     target,
     transport::Wire,
-    Error, RetryPolicy, Transport,
+    wire::Observer,
+    Error, RetryPolicy, Transport, WireEvent,
 };
 
 /// The default whole-call timeout.
@@ -66,6 +67,7 @@ pub struct ClientBuilder {
     limits: Limits,
     max_response_size: usize,
     retry: RetryPolicy,
+    observer: Option<Observer>,
 }
 
 impl ClientBuilder {
@@ -92,6 +94,7 @@ impl ClientBuilder {
             limits: Limits::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
             retry: RetryPolicy::default(),
+            observer: None,
         }
     }
 
@@ -205,6 +208,33 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `observer` with every request the client sends and every answer it receives
+    /// (see [`WireEvent`]): the XML on the wire, for troubleshooting. It runs inside the call,
+    /// so it should be quick; credentials in the request headers are marked sensitive.
+    ///
+    /// ```
+    /// let client = xmlrpc_client::Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .observe_wire(|event| match event {
+    ///         xmlrpc_client::WireEvent::Request { body, .. } => {
+    ///             eprintln!("> {}", String::from_utf8_lossy(body))
+    ///         }
+    ///         xmlrpc_client::WireEvent::Response { status, body } => {
+    ///             eprintln!("< {status} {}", String::from_utf8_lossy(body))
+    ///         }
+    ///         _ => {}
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), xmlrpc_client::Error>(())
+    /// ```
+    pub fn observe_wire(
+        mut self,
+        observer: impl Fn(&WireEvent<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Observer(Arc::new(observer)));
+        self
+    }
+
     /// Limits applied while decoding responses (nesting depth, ...).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -227,9 +257,14 @@ impl ClientBuilder {
             .connect_timeout
             .unwrap_or(settings.timeout)
             .min(settings.timeout);
-        let (transport, endpoint, gzip_request_threshold) = match self.custom {
+        let (transport, endpoint, gzip_request_threshold, request_headers) = match self.custom {
             // The custom transport receives the plain XML: gzip is an HTTP matter.
-            Some(custom) => (Wire::Custom(custom), "custom transport".to_string(), None),
+            Some(custom) => (
+                Wire::Custom(custom),
+                "custom transport".to_string(),
+                None,
+                HeaderMap::new(),
+            ),
             None => {
                 let mut parsed = target::parse(&self.url)?;
                 if let Some(path) = &self.http_path {
@@ -242,8 +277,18 @@ impl ClientBuilder {
                     credentials.as_ref(),
                     &self.headers,
                 )?;
+                // Kept for the wire observer only: the transport owns its own copy.
+                let shown = match self.observer {
+                    Some(_) => headers.clone(),
+                    None => HeaderMap::new(),
+                };
                 let wire = Wire::new(&parsed, headers, &settings)?;
-                (wire, parsed.target.describe(), self.gzip_request_threshold)
+                (
+                    wire,
+                    parsed.target.describe(),
+                    self.gzip_request_threshold,
+                    shown,
+                )
             }
         };
         let inner = Inner {
@@ -254,6 +299,8 @@ impl ClientBuilder {
             max_response_size: self.max_response_size,
             gzip_request_threshold,
             retry: self.retry,
+            observer: self.observer,
+            request_headers,
         };
         Ok(Client::from_inner(Arc::new(inner), settings.timeout))
     }

@@ -9,7 +9,8 @@ use xmlrpc_core::{EncodeOptions, EncodedValue, Limits, Value};
 use crate::{
     builder::ClientBuilder,
     transport::{self, Request, Wire},
-    Error, Multicall, RetryPolicy, Transport,
+    wire::Observer,
+    Error, Multicall, RetryPolicy, Transport, WireEvent,
 };
 
 /// An async XML-RPC client; cheap to clone (clones share one connection pool).
@@ -35,6 +36,10 @@ pub(crate) struct Inner {
     pub(crate) max_response_size: usize,
     pub(crate) gzip_request_threshold: Option<usize>,
     pub(crate) retry: RetryPolicy,
+    /// Called with each request and answer, when set.
+    pub(crate) observer: Option<Observer>,
+    /// The headers shown to the observer.
+    pub(crate) request_headers: http::HeaderMap,
 }
 
 impl fmt::Debug for Client {
@@ -250,15 +255,25 @@ impl Client {
     }
 }
 
-/// The request of a body, gzip-compressed once if the client is set to.
-fn prepare(inner: &Inner, body: Vec<u8>) -> Request {
+/// A request body ready to send (and to send again), gzip-compressed once if the client is
+/// set to, with the plain XML kept for the wire observer.
+struct Prepared {
+    plain: Bytes,
+    sent: Bytes,
+    gzipped: bool,
+}
+
+fn prepare(inner: &Inner, body: Vec<u8>) -> Prepared {
+    let plain = Bytes::from(body);
     match inner.gzip_request_threshold {
-        Some(threshold) if body.len() >= threshold => Request {
-            body: Bytes::from(transport::gzip(&body)),
+        Some(threshold) if plain.len() >= threshold => Prepared {
+            sent: Bytes::from(transport::gzip(&plain)),
+            plain,
             gzipped: true,
         },
-        _ => Request {
-            body: Bytes::from(body),
+        _ => Prepared {
+            sent: plain.clone(),
+            plain,
             gzipped: false,
         },
     }
@@ -269,11 +284,18 @@ fn prepare(inner: &Inner, body: Vec<u8>) -> Request {
 async fn exchange(
     inner: &Inner,
     timeout: Duration,
-    request: &Request,
+    request: &Prepared,
     retry_after: &mut Option<Duration>,
 ) -> Result<Bytes, Error> {
+    if let Some(Observer(observe)) = &inner.observer {
+        observe(&WireEvent::Request {
+            endpoint: &inner.endpoint,
+            headers: &inner.request_headers,
+            body: &request.plain,
+        });
+    }
     let request = Request {
-        body: request.body.clone(),
+        body: request.sent.clone(),
         gzipped: request.gzipped,
     };
     let max = inner.max_response_size;
@@ -286,9 +308,18 @@ async fn exchange(
         // Show the body decoded when possible: servers often gzip their error pages too.
         let shown = transport::decode_content(raw.content_encoding.as_ref(), raw.body.clone(), max)
             .unwrap_or(raw.body);
+        observe_response(inner, raw.status, &shown);
         return Err(Error::status_with_body(raw.status, &shown));
     }
-    transport::decode_content(raw.content_encoding.as_ref(), raw.body, max)
+    let body = transport::decode_content(raw.content_encoding.as_ref(), raw.body, max)?;
+    observe_response(inner, raw.status, &body);
+    Ok(body)
+}
+
+fn observe_response(inner: &Inner, status: u16, body: &[u8]) {
+    if let Some(Observer(observe)) = &inner.observer {
+        observe(&WireEvent::Response { status, body });
+    }
 }
 
 /// A `methodResponse` into `R`, or its fault.
@@ -340,6 +371,51 @@ mod tests {
         assert_send(&encoded);
         let batch = client.multicall().send();
         assert_send(&batch);
+    }
+
+    /// Answers every request with the integer 7.
+    struct Seven;
+
+    impl Transport for Seven {
+        fn send(&self, _request: Vec<u8>) -> crate::TransportFuture<'_> {
+            Box::pin(async {
+                Ok(b"<methodResponse><params><param><value><int>7</int></value></param></params></methodResponse>".to_vec())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn the_wire_observer_sees_both_documents() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = Arc::clone(&seen);
+        let client = Client::with_transport(Seven)
+            .observe_wire(move |event| {
+                let line = match event {
+                    WireEvent::Request { endpoint, body, .. } => {
+                        format!("> {endpoint} {}", String::from_utf8_lossy(body))
+                    }
+                    WireEvent::Response { status, body } => {
+                        format!("< {status} {}", String::from_utf8_lossy(body))
+                    }
+                };
+                log.lock().unwrap().push(line);
+            })
+            .build()
+            .unwrap();
+        assert_eq!(client.call::<i32, _>("lucky", (1,)).await.unwrap(), 7);
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        assert!(
+            seen[0].starts_with("> custom transport <?xml"),
+            "{}",
+            seen[0]
+        );
+        assert!(
+            seen[0].contains("<methodName>lucky</methodName>"),
+            "{}",
+            seen[0]
+        );
+        assert!(seen[1].starts_with("< 200 <methodResponse>"), "{}", seen[1]);
     }
 
     #[test]

@@ -97,6 +97,7 @@ mod params;
 mod retry;
 mod target;
 mod transport;
+mod wire;
 
 #[cfg(feature = "blocking")]
 #[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
@@ -110,6 +111,7 @@ pub use custom::{Transport, TransportFuture};
 pub use error::Error;
 pub use multicall::{Handle, Multicall, MulticallResults};
 pub use retry::RetryPolicy;
+pub use wire::WireEvent;
 pub use xmlrpc_core::{DateTime, EncodeOptions, EncodedValue, Fault, Limits, Map, Value};
 
 #[doc(hidden)]

@@ -212,7 +212,7 @@ pub struct Common {
     /// An extra HTTP header for every request, as `Name: value`; repeatable.
     #[arg(long = "header", short = 'H', global = true, value_name = "HEADER")]
     pub headers: Vec<String>,
-    /// Show the HTTP exchange (request and response) on standard error (http/https URLs).
+    /// Show the exchange (request and response documents) on standard error, on any target.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
 }

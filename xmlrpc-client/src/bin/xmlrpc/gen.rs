@@ -110,7 +110,19 @@ pub fn generate(methods: &[MethodInfo], options: &GenOptions) -> Result<Generate
             undeclared.push(info.name.clone());
             continue;
         }
-        match info.signatures.as_deref().and_then(<[_]>::first) {
+        // A method of unknown types still has a known arity when its help has a call line.
+        let from_call_line = CallLine::parse(&info.name, &info.help, 0).map(|call| {
+            let base = |ty: &str| ty.split(['<', '?']).next().unwrap_or("undef").to_string();
+            std::iter::once(base(&call.ret))
+                .chain(call.params.iter().map(|p| base(&p.ty)))
+                .collect::<Vec<_>>()
+        });
+        match info
+            .signatures
+            .as_deref()
+            .and_then(<[_]>::first)
+            .or(from_call_line.as_ref())
+        {
             Some(signature) if !signature.is_empty() => {
                 write_method(&mut body, info, wire, &ident, signature, &mut used)
             }

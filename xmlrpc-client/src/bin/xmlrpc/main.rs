@@ -12,7 +12,6 @@ mod gen;
 mod input;
 mod introspect;
 mod output;
-mod raw;
 mod session;
 mod table;
 
