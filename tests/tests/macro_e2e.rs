@@ -345,12 +345,26 @@ async fn introspection_comes_from_the_trait() {
     }
 
     let help: String = raw.call("system.methodHelp", ("shop.add",)).await.unwrap();
-    assert_eq!(help, "Adds two integers.\n\nOverflow is a fault.");
+    // The doc comment, then the call line: parameter names, and what the signature cannot say.
+    assert_eq!(
+        help,
+        "Adds two integers.\n\nOverflow is a fault.\n\nCall: shop.add(a: int, b: int) -> int"
+    );
     let help: String = raw
         .call("system.methodHelp", ("shop.negate",))
         .await
         .unwrap();
-    assert_eq!(help, "");
+    assert_eq!(help, "Call: shop.negate(flag: boolean) -> boolean");
+    let help: String = raw
+        .call("system.methodHelp", ("shop.maybe",))
+        .await
+        .unwrap();
+    assert_eq!(help, "Call: shop.maybe(value: int?, tail: int) -> int?");
+    let help: String = raw
+        .call("system.methodHelp", ("shop.sumAll",))
+        .await
+        .unwrap();
+    assert_eq!(help, "Call: shop.sumAll(values: array<int>) -> int");
 
     let sig = |name: &'static str| {
         let raw = raw.clone();

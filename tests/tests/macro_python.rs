@@ -76,7 +76,7 @@ assert p.geo.stretch([1.0], 2.0) == [2.0]
 names = p.system.listMethods()
 for n in ["geo.add", "geo.midpoint", "geo.square_area", "geo.scale", "geo.stretch"]:
     assert n in names, (n, names)
-assert p.system.methodHelp("geo.add") == "Adds two integers."
+assert p.system.methodHelp("geo.add") == "Adds two integers.\n\nCall: geo.add(a: int, b: int) -> int"
 assert p.system.methodSignature("geo.add") == [["int", "int", "int"]]
 assert p.system.methodSignature("geo.midpoint") == [["struct", "struct", "struct"]]
 assert p.system.methodSignature("geo.scale") == [["array", "array"], ["array", "array", "double"]]

@@ -49,6 +49,60 @@ pub fn call<R: Returned>(
     async move { pending?.await }
 }
 
+/// Keeps the typed blocking stub a service generates when this crate's `blocking` feature is
+/// on, and drops it otherwise.
+#[cfg(feature = "blocking")]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __xmlrpc_blocking_stub {
+    ($($item:tt)*) => { $($item)* };
+}
+
+/// Keeps the typed blocking stub a service generates when this crate's `blocking` feature is
+/// on, and drops it otherwise.
+#[cfg(not(feature = "blocking"))]
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __xmlrpc_blocking_stub {
+    ($($item:tt)*) => {};
+}
+
+pub use crate::__xmlrpc_blocking_stub as blocking_stub;
+
+/// The blocking client of the generated blocking stubs.
+#[cfg(feature = "blocking")]
+pub use crate::blocking::Client as BlockingClient;
+
+/// Sends one call of a generated blocking stub and waits for its answer.
+#[cfg(feature = "blocking")]
+pub fn blocking_call<R: Returned + Send + 'static>(
+    client: &BlockingClient,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> Result<R, Error> {
+    client.run(call::<R>(client.as_async(), method, params))
+}
+
+/// [`blocking_call`] of a method declared `#[xmlrpc(idempotent)]`.
+#[cfg(feature = "blocking")]
+pub fn blocking_call_idempotent<R: Returned + Send + 'static>(
+    client: &BlockingClient,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> Result<R, Error> {
+    client.run(call_idempotent::<R>(client.as_async(), method, params))
+}
+
+/// [`call`] of a method declared `#[xmlrpc(idempotent)]`: retried under the client's policy.
+pub fn call_idempotent<R: Returned>(
+    client: &Client,
+    method: &str,
+    params: Result<Vec<EncodedValue>, Error>,
+) -> impl Future<Output = Result<R, Error>> + Send {
+    let pending = params.map(|p| client.call_encoded_idempotent::<R>(method, &p));
+    async move { pending?.await }
+}
+
 /// Queues one call of a typed batch.
 pub fn queue<R: Returned>(
     multicall: &mut Multicall,

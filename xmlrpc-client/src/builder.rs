@@ -11,7 +11,8 @@ use crate::{
     custom::Custom,
     target,
     transport::Wire,
-    Error, Transport,
+    wire::Observer,
+    Error, RetryPolicy, Transport, WireEvent,
 };
 
 /// The default whole-call timeout.
@@ -57,6 +58,7 @@ pub struct ClientBuilder {
     settings: Settings,
     connect_timeout: Option<Duration>,
     basic_auth: Option<(String, Option<String>)>,
+    http_path: Option<String>,
     headers: Vec<(String, String)>,
     user_agent: String,
     accept_gzip: bool,
@@ -64,6 +66,8 @@ pub struct ClientBuilder {
     encode: EncodeOptions,
     limits: Limits,
     max_response_size: usize,
+    retry: RetryPolicy,
+    observer: Option<Observer>,
 }
 
 impl ClientBuilder {
@@ -81,6 +85,7 @@ impl ClientBuilder {
             },
             connect_timeout: None,
             basic_auth: None,
+            http_path: None,
             headers: Vec::new(),
             user_agent: concat!("xmlrpc-client/", env!("CARGO_PKG_VERSION")).to_string(),
             accept_gzip: true,
@@ -88,6 +93,8 @@ impl ClientBuilder {
             encode: EncodeOptions::default(),
             limits: Limits::default(),
             max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            retry: RetryPolicy::default(),
+            observer: None,
         }
     }
 
@@ -129,6 +136,15 @@ impl ClientBuilder {
     /// HTTP Basic credentials; they take precedence over `user:pass@` in the URL.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.basic_auth = Some((user.into(), Some(password.into())));
+        self
+    }
+
+    /// The HTTP path of the requests, e.g. `/RPC2` (checked by [`build`](Self::build)): for a
+    /// Unix-socket target such as `Client::builder("/run/supervisor.sock")` (default `/RPC2`),
+    /// an SCGI target, or instead of the path of an `http(s)://` URL. Spares the
+    /// `unix:///path?path=/RPC2` query form.
+    pub fn http_path(mut self, path: impl Into<String>) -> Self {
+        self.http_path = Some(path.into());
         self
     }
 
@@ -185,6 +201,40 @@ impl ClientBuilder {
         self
     }
 
+    /// How calls marked idempotent are retried (default [`RetryPolicy::default`]: 3
+    /// attempts within 10 s); other calls are never retried.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Calls `observer` with every request the client sends and every answer it receives
+    /// (see [`WireEvent`]): the XML on the wire, for troubleshooting. It runs inside the call,
+    /// so it should be quick; credentials in the request headers are marked sensitive.
+    ///
+    /// ```
+    /// let client = xmlrpc_client::Client::builder("http://127.0.0.1:8000/RPC2")
+    ///     .observe_wire(|event| match event {
+    ///         xmlrpc_client::WireEvent::Request { body, .. } => {
+    ///             eprintln!("> {}", String::from_utf8_lossy(body))
+    ///         }
+    ///         xmlrpc_client::WireEvent::Response { status, body } => {
+    ///             eprintln!("< {status} {}", String::from_utf8_lossy(body))
+    ///         }
+    ///         _ => {}
+    ///     })
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), xmlrpc_client::Error>(())
+    /// ```
+    pub fn observe_wire(
+        mut self,
+        observer: impl Fn(&WireEvent<'_>) + Send + Sync + 'static,
+    ) -> Self {
+        self.observer = Some(Observer(Arc::new(observer)));
+        self
+    }
+
     /// Limits applied while decoding responses (nesting depth, ...).
     pub fn limits(mut self, limits: Limits) -> Self {
         self.limits = limits;
@@ -193,6 +243,7 @@ impl ClientBuilder {
 
     /// Trusts an extra root certificate (PEM) for `https://` targets, e.g. a private CA.
     #[cfg(feature = "tls")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "tls")))]
     pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
         self.settings.root_certificates.push(pem.into());
         self
@@ -206,11 +257,19 @@ impl ClientBuilder {
             .connect_timeout
             .unwrap_or(settings.timeout)
             .min(settings.timeout);
-        let (transport, endpoint, gzip_request_threshold) = match self.custom {
+        let (transport, endpoint, gzip_request_threshold, request_headers) = match self.custom {
             // The custom transport receives the plain XML: gzip is an HTTP matter.
-            Some(custom) => (Wire::Custom(custom), "custom transport".to_string(), None),
+            Some(custom) => (
+                Wire::Custom(custom),
+                "custom transport".to_string(),
+                None,
+                HeaderMap::new(),
+            ),
             None => {
-                let parsed = target::parse(&self.url)?;
+                let mut parsed = target::parse(&self.url)?;
+                if let Some(path) = &self.http_path {
+                    parsed.target.set_http_path(path)?;
+                }
                 let credentials = self.basic_auth.or_else(|| parsed.credentials.clone());
                 let headers = headers(
                     &self.user_agent,
@@ -218,8 +277,18 @@ impl ClientBuilder {
                     credentials.as_ref(),
                     &self.headers,
                 )?;
+                // Kept for the wire observer only: the transport owns its own copy.
+                let shown = match self.observer {
+                    Some(_) => headers.clone(),
+                    None => HeaderMap::new(),
+                };
                 let wire = Wire::new(&parsed, headers, &settings)?;
-                (wire, parsed.target.describe(), self.gzip_request_threshold)
+                (
+                    wire,
+                    parsed.target.describe(),
+                    self.gzip_request_threshold,
+                    shown,
+                )
             }
         };
         let inner = Inner {
@@ -229,6 +298,9 @@ impl ClientBuilder {
             limits: self.limits,
             max_response_size: self.max_response_size,
             gzip_request_threshold,
+            retry: self.retry,
+            observer: self.observer,
+            request_headers,
         };
         Ok(Client::from_inner(Arc::new(inner), settings.timeout))
     }

@@ -13,7 +13,7 @@ type Cause = Arc<dyn std::error::Error + Send + Sync>;
 /// [`is_overload`](Error::is_overload) for 503), [`Timeout`](Error::Timeout) and
 /// [`Connect`](Error::Connect) / [`Transport`](Error::Transport) say the outcome is unknown
 /// or the call never arrived, [`Codec`](Error::Codec) that the call could not be encoded or the answer was not a valid
-/// XML-RPC response. The client never retries on its own: see the crate docs.
+/// XML-RPC response. The client retries only calls declared idempotent: see the crate docs.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum Error {
@@ -69,6 +69,14 @@ impl Error {
     pub fn fault_code(&self) -> Option<i32> {
         match self {
             Error::Fault(f) => Some(f.code),
+            _ => None,
+        }
+    }
+
+    /// The fault string, if the server answered with a fault.
+    pub fn fault_string(&self) -> Option<&str> {
+        match self {
+            Error::Fault(f) => Some(&f.string),
             _ => None,
         }
     }
@@ -256,6 +264,8 @@ mod tests {
         let fault = Error::from(Fault::new(-32601, "no such method"));
         assert!(fault.is_fault());
         assert_eq!(fault.fault_code(), Some(-32601));
+        assert!(fault.fault_string().is_some());
+        assert_eq!(Error::status_with_body(503, b"busy").fault_string(), None);
         assert_eq!(fault.status(), None);
 
         let busy = Error::status_with_body(503, b"busy");

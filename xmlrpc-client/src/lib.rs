@@ -14,7 +14,7 @@
 //!
 //! // Faults are errors a caller can act on.
 //! match client.call::<i32, _>("divide", (1, 0)).await {
-//!     Err(e) if e.is_fault() => println!("fault {:?}", e.fault_code()),
+//!     Err(e) if e.is_fault() => println!("fault {:?}: {:?}", e.fault_code(), e.fault_string()),
 //!     other => println!("{other:?}"),
 //! }
 //!
@@ -34,7 +34,8 @@
 //! use std::time::Duration;
 //! use xmlrpc_client::Client;
 //!
-//! let supervisor = Client::builder("unix:///run/supervisor.sock?path=/RPC2")
+//! let supervisor = Client::builder("/run/supervisor.sock")
+//!     .http_path("/RPC2")
 //!     .timeout(Duration::from_secs(5))
 //!     .build()?;
 //! assert_eq!(supervisor.endpoint(), "unix:///run/supervisor.sock?path=/RPC2");
@@ -54,19 +55,23 @@
 //! | `http://host:port/path` | HTTP/1.1 with keep-alive: sequential calls use one connection, concurrent calls one each (hyper; through reqwest when the environment names a proxy) |
 //! | `https://...` | the same over TLS (rustls with the `ring` provider and the `webpki-roots` CAs; feature `tls`, on by default) |
 //! | `http://user:pass@host/...` | the same, with HTTP Basic auth (also [`ClientBuilder::basic_auth`]) |
-//! | `unix:///path/to.sock[?path=/RPC2]` | HTTP/1.1 with keep-alive over a Unix socket (hyper, one connection for sequential calls), HTTP path default `/RPC2` |
+//! | `/path/to.sock` (a plain absolute path, taken literally) or `unix:///path/to.sock[?path=/RPC2]` (percent-encoded) | HTTP/1.1 with keep-alive over a Unix socket (hyper, one connection for sequential calls), HTTP path default `/RPC2`, or [`ClientBuilder::http_path`] |
 //! | `scgi://host:port[/path]` | SCGI over TCP (rtorrent), one connection per call |
 //! | `scgi+unix:///path/to.sock[?path=/RPC2]` | SCGI over a Unix socket |
 //!
 //! [`Client::with_transport`] takes a caller-supplied [`Transport`] instead: a mock in tests,
 //! or a network the built-in transports do not reach.
 //!
-//! # No automatic retries
+//! # Retries only where safe
 //!
-//! XML-RPC methods need not be idempotent, so the client never repeats a call. After a
-//! [timeout](Error::is_timeout) or a broken connection the call may or may not have run.
+//! XML-RPC methods need not be idempotent, so a plain call is never repeated: after a
+//! [timeout](Error::is_timeout) or a broken connection it may or may not have run.
 //! [`Error::is_connect`] (never sent) and [`Error::is_overload`] (HTTP 503, refused) mark
-//! the cases where trying again is known to be safe.
+//! the cases where trying again is known to be safe. Calls declared idempotent, with
+//! `#[xmlrpc(idempotent)]` on a service method or [`Client::call_idempotent`] for a dynamic
+//! call, are retried in those cases (and on the server's overload fault) under the
+//! [`RetryPolicy`] of [`ClientBuilder::retry_policy`]: bounded attempts and time, exponential
+//! backoff with jitter, `Retry-After` honoured.
 //!
 //! # Limits
 //!
@@ -77,7 +82,12 @@
 //! # Features
 //!
 //! - `tls` (default): `https://` through rustls with the webpki roots.
-//! - `blocking`: `blocking::Client`, a facade for code without an async runtime.
+//! - `blocking`: `blocking::Client`, a facade for code without an async runtime, and the
+//!   typed `<Trait>BlockingClient` stubs of `#[xmlrpc_service]`.
+//! - `cli`: the `xmlrpc-cli` command-line tool (`cargo install --locked --path xmlrpc-client
+//!   --features cli`); adds clap and serde_json, the library does not use them.
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod builder;
 mod client;
@@ -85,10 +95,13 @@ mod custom;
 mod error;
 mod multicall;
 mod params;
+mod retry;
 mod target;
 mod transport;
+mod wire;
 
 #[cfg(feature = "blocking")]
+#[cfg_attr(docsrs, doc(cfg(feature = "blocking")))]
 pub mod blocking;
 
 pub use builder::{
@@ -98,6 +111,8 @@ pub use client::Client;
 pub use custom::{Transport, TransportFuture};
 pub use error::Error;
 pub use multicall::{Handle, Multicall, MulticallResults};
+pub use retry::RetryPolicy;
+pub use wire::WireEvent;
 pub use xmlrpc_core::{DateTime, EncodeOptions, EncodedValue, Fault, Limits, Map, Value};
 
 #[doc(hidden)]

@@ -59,8 +59,41 @@ impl Target {
     }
 }
 
-/// Parses an endpoint URL.
+impl Target {
+    /// Replaces the HTTP path (the URL's path for `http(s)://`, the `path` of socket and SCGI
+    /// targets).
+    pub(crate) fn set_http_path(&mut self, new: &str) -> Result<(), Error> {
+        if !new.starts_with('/') || new.chars().any(|c| c.is_control() || c == ' ') {
+            return Err(Error::Config(format!(
+                "HTTP path {new:?} must start with `/` and hold no spaces or control characters"
+            )));
+        }
+        match self {
+            Target::Http(url) => {
+                let (path, query) = new
+                    .split_once('?')
+                    .map_or((new, None), |(p, q)| (p, Some(q)));
+                url.set_path(path);
+                url.set_query(query);
+            }
+            Target::Unix { path, .. } | Target::Scgi { path, .. } => *path = new.to_string(),
+        }
+        Ok(())
+    }
+}
+
+/// Parses an endpoint: a URL, or a plain absolute path, which names a Unix socket as it is
+/// (no percent-encoding) and speaks HTTP to it.
 pub(crate) fn parse(input: &str) -> Result<Parsed, Error> {
+    if input.starts_with('/') {
+        return Ok(Parsed {
+            target: Target::Unix {
+                socket: PathBuf::from(input),
+                path: DEFAULT_PATH.to_string(),
+            },
+            credentials: None,
+        });
+    }
     let mut url =
         Url::parse(input).map_err(|e| Error::Config(format!("invalid URL {input:?}: {e}")))?;
     let credentials = take_credentials(&mut url)?;
@@ -239,6 +272,36 @@ mod tests {
                 path: "/api/xmlrpc".into()
             }
         );
+    }
+
+    #[test]
+    fn plain_paths_are_unix_sockets_taken_literally() {
+        assert_eq!(
+            target("/tmp/odd %41?dir#/x.sock"),
+            Target::Unix {
+                socket: PathBuf::from("/tmp/odd %41?dir#/x.sock"),
+                path: "/RPC2".into()
+            }
+        );
+    }
+
+    #[test]
+    fn the_http_path_can_be_replaced() {
+        let mut unix = target("unix:///run/s.sock");
+        unix.set_http_path("/api").unwrap();
+        assert_eq!(unix.describe(), "unix:///run/s.sock?path=/api");
+        let mut http = target("http://h:1/RPC2");
+        http.set_http_path("/xmlrpc?v=2").unwrap();
+        assert_eq!(http.describe(), "http://h:1/xmlrpc?v=2");
+        let mut scgi = target("scgi://h:5000");
+        scgi.set_http_path("/s").unwrap();
+        assert_eq!(scgi.describe(), "scgi://h:5000/s");
+        for bad in ["RPC2", "/a b", "/a\nb", ""] {
+            assert!(
+                matches!(unix.set_http_path(bad), Err(Error::Config(_))),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

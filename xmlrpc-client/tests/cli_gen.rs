@@ -1,4 +1,4 @@
-//! `xmlrpc gen` end to end: traits generated from a live Python `SimpleXMLRPCServer` with
+//! `xmlrpc-cli gen` end to end: traits generated from a live Python `SimpleXMLRPCServer` with
 //! documented methods compile in a fresh crate (with and without a namespace, warnings
 //! denied), and the generated typed client then calls that server successfully.
 
@@ -10,7 +10,7 @@ mod support;
 use support::{available, temp_dir, xmlrpc, Peer};
 
 /// The program that drives the generated client against the server at `argv[1]`.
-const MAIN_RS: &str = r#"use gen_check::{demo::DemoClient, everything::EverythingClient};
+const MAIN_RS: &str = r#"use gen_check::{demo::DemoClient, everything::EverythingClient, odd::OddClient};
 use serde_bytes::ByteBuf;
 use xmlrpc_core::DateTime;
 
@@ -39,6 +39,22 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let everything = EverythingClient::from_url(&url)?;
     assert_eq!(everything.demo_add(20, 22).await?, 42);
     assert_eq!(everything.ping_add(1, 1).await?, 2);
+
+    let odd = OddClient::from_url(&url)?;
+    let answers = [
+        odd.clone_(1).await?,
+        odd.new_(2).await?,
+        odd.type_(3).await?,
+        odd.self_(4).await?,
+        odd.send_(5).await?,
+        odd.into_service_(6).await?,
+        odd.get_x(7).await?,
+        odd.get_x_2(8).await?,
+        odd.a_b(9).await?,
+    ];
+    assert_eq!(answers, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    let copy = odd.clone();
+    assert_eq!(copy.client().endpoint(), odd.client().endpoint());
     println!("generated clients ok");
     Ok(())
 }
@@ -67,7 +83,8 @@ fn generated_traits_compile_and_their_clients_call_the_server() {
     ]);
     out.ok();
     assert!(
-        out.stderr.contains("no signature for demo.echo"),
+        out.stderr
+            .contains("no signature or no declarable name for demo.echo"),
         "{}",
         out.stderr
     );
@@ -81,6 +98,20 @@ fn generated_traits_compile_and_their_clients_call_the_server() {
     ] {
         assert!(code.contains(expected), "missing {expected:?} in\n{code}");
     }
+
+    // Awkward names: keywords, generated items, dots, case collisions; a dashed name the
+    // macro cannot declare is left as a comment.
+    let odd = xmlrpc(&["gen", &url, "--trait", "Odd", "--namespace", "odd"]);
+    let odd = odd.ok().to_string();
+    assert!(
+        odd.contains("    // `odd.dash-ed` is not an XML-RPC method name"),
+        "{odd}"
+    );
+    assert!(
+        odd.contains("    #[xmlrpc(name = \"clone\")]\n    async fn clone_(&self, arg1: i32)"),
+        "{odd}"
+    );
+    std::fs::write(dir.join("src/odd.rs"), odd).unwrap();
 
     // Without a namespace, every method but system.* with its full wire name, on stdout.
     let out = xmlrpc(&["gen", &url, "--trait", "Everything"]);

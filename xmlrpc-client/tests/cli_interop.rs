@@ -1,4 +1,4 @@
-//! The `xmlrpc` tool end to end against our own `interop-server` (the `examples` crate):
+//! The `xmlrpc-cli` tool end to end against our own `interop-server` (the `examples` crate):
 //! the types only our server keeps (`i8`, nil), its introspection, multicall, faults, and
 //! `gen` of its two services compiled and called.
 //!
@@ -169,10 +169,10 @@ fn generated_traits_of_both_services_compile_and_call() {
         out.ok();
     }
     let interop = std::fs::read_to_string(dir.join("src/interop.rs")).unwrap();
-    assert!(interop.contains("    #[xmlrpc(name = \"echoI8\")]\n    async fn echo_i8(&self, arg1: i64) -> Result<i64, Fault>;"), "{interop}");
+    assert!(interop.contains("    #[xmlrpc(name = \"echoI8\")]\n    async fn echo_i8(&self, value: i64) -> Result<i64, Fault>;"), "{interop}");
     let validator = std::fs::read_to_string(dir.join("src/validator1.rs")).unwrap();
     assert!(
-        validator.contains("async fn easy_struct_test(&self, arg1: Map) -> Result<i32, Fault>;"),
+        validator.contains("async fn easy_struct_test(&self, stooges: Map) -> Result<i32, Fault>;"),
         "{validator}"
     );
 

@@ -1,4 +1,4 @@
-//! The `xmlrpc` tool's progress line: drawn on a terminal while a call runs, erased before
+//! The `xmlrpc-cli` tool's progress line: drawn on a terminal while a call runs, erased before
 //! the answer prints; nothing at all when standard error is piped.
 //!
 //! The terminal is a pseudo-terminal from util-linux's `script`; the server is our own

@@ -78,6 +78,16 @@ async fn explicit_http_path_on_a_unix_socket() {
     let elsewhere = Client::new(&format!("unix://{}?path=/elsewhere", peer.at)).unwrap();
     let err = elsewhere.call::<i32, _>("add", (1, 2)).await.unwrap_err();
     assert_eq!(err.status(), Some(404), "{err}");
+
+    // A plain socket path, and the HTTP path from the builder instead of a query.
+    let plain = Client::new(&peer.at).unwrap();
+    assert_eq!(plain.call::<i32, _>("add", (2, 2)).await.unwrap(), 4);
+    let built = Client::builder(&peer.at)
+        .http_path("/elsewhere")
+        .build()
+        .unwrap();
+    let err = built.call::<i32, _>("add", (1, 2)).await.unwrap_err();
+    assert_eq!(err.status(), Some(404), "{err}");
 }
 
 #[tokio::test]

@@ -79,7 +79,9 @@ pub use error::{Error, ErrorKind};
 pub use fault::Fault;
 pub use options::{EncodeOptions, Limits};
 pub use params::{Args, MethodCall, Params};
-pub use signature::{type_name_of, MethodInfo};
+#[doc(hidden)]
+pub use signature::reserved as __reserved;
+pub use signature::{type_desc_of, type_name_of, MethodInfo, TypeDesc};
 pub use value::{from_value, from_value_ref, to_value, Map, Value};
 #[doc(hidden)]
 pub use xml::document::differential as __differential;

@@ -17,6 +17,61 @@ pub struct MethodInfo {
     pub help: String,
 }
 
+/// Rust method names that `#[xmlrpc_service]` generates itself, so a trait method cannot take
+/// them: the one list the macro checks and `xmlrpc-cli gen` avoids. Not a public API.
+#[doc(hidden)]
+pub mod reserved {
+    /// Which generated side a reserved name belongs to.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Side {
+        /// Reserved when the server side is generated.
+        Server,
+        /// Reserved when the client side is generated.
+        Client,
+    }
+
+    /// `(name, side, what it is)`.
+    pub const METHOD_NAMES: &[(&str, Side, &str)] = &[
+        (
+            "into_service",
+            Side::Server,
+            "the generated `into_service` of the trait",
+        ),
+        (
+            "new",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "from_url",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "client",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "batch",
+            Side::Client,
+            "a generated constructor or accessor of the client",
+        ),
+        (
+            "send",
+            Side::Client,
+            "the generated `send` of the typed batch",
+        ),
+        // An inherent `clone` would shadow `Clone::clone`: `client.clone()` would call the
+        // server instead of copying the handle.
+        (
+            "clone",
+            Side::Client,
+            "`Clone::clone` of the generated client",
+        ),
+    ];
+}
+
 /// The XML-RPC type name (`int`, `i8`, `boolean`, `string`, `double`, `dateTime.iso8601`,
 /// `base64`, `struct`, `array`, `nil`) a Rust type maps to, found by probing its
 /// `Deserialize` implementation; `None` (`undef`) where the type accepts any value.
@@ -52,6 +107,62 @@ pub fn type_name_of<T: DeserializeOwned>() -> Option<&'static str> {
     }
 }
 
+/// What a method's help says of one Rust type beyond its XML-RPC type name: whether nil may
+/// stand for it and what an array holds. See [`type_desc_of`].
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TypeDesc {
+    /// The XML-RPC type name, as [`type_name_of`]; `None` for `undef`.
+    pub name: Option<&'static str>,
+    /// Whether the value may be nil (`Option<T>`).
+    pub nullable: bool,
+    /// The name with what arrays hold where known, e.g. `array<struct>` or `array<int?>`
+    /// (`?`: the element may be nil); `undef` where nothing is known.
+    pub text: String,
+}
+
+/// How deep array element types are described (`array<array<int>>`).
+const MAX_ITEM_DEPTH: u8 = 4;
+
+/// The [`TypeDesc`] of `T`: its [`type_name_of`], whether it is an `Option`, and the element
+/// types of its arrays (`Vec<Vec<u8>>` is `array<array<int>>`), all found by probing its
+/// `Deserialize` implementation.
+pub fn type_desc_of<T: DeserializeOwned>() -> TypeDesc {
+    let name = type_name_of::<T>();
+    let mut st = State {
+        explore: true,
+        ..State::default()
+    };
+    let _ = T::deserialize(Probe(&mut st));
+    let text = match (name, st.items.take()) {
+        (Some("array"), Some(items)) if items != "undef" => format!("array<{items}>"),
+        (Some(name), _) => name.to_owned(),
+        (None, _) => "undef".to_owned(),
+    };
+    TypeDesc {
+        name,
+        nullable: st.nullable,
+        text,
+    }
+}
+
+/// The description of an array element in one probing pass (enums, which need one pass per
+/// variant, are `undef` here).
+fn item_text(st: &State) -> String {
+    let base = match st.found {
+        Some(Found::Name("array")) => match &st.items {
+            Some(items) if items != "undef" => format!("array<{items}>"),
+            _ => "array".to_owned(),
+        },
+        Some(Found::Name(n)) => n.to_owned(),
+        _ => "undef".to_owned(),
+    };
+    if st.nullable && base != "undef" {
+        format!("{base}?")
+    } else {
+        base
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Found {
     Name(&'static str),
@@ -65,6 +176,12 @@ struct State {
     found: Option<Found>,
     enum_variants: Option<usize>,
     pick: u32,
+    /// Whether to look into arrays and note `Option`s (for [`type_desc_of`]).
+    explore: bool,
+    depth: u8,
+    nullable: bool,
+    /// What the array holds, when explored.
+    items: Option<String>,
 }
 
 #[derive(Debug)]
@@ -134,11 +251,21 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
         deserialize_bytes => "base64";
         deserialize_byte_buf => "base64";
         deserialize_unit => "nil";
-        deserialize_seq => "array";
         deserialize_map => "struct";
     }
 
+    fn deserialize_seq<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Stop> {
+        if !self.0.explore || self.0.found.is_some() || self.0.depth >= MAX_ITEM_DEPTH {
+            return self.found("array");
+        }
+        self.0.found = Some(Found::Name("array"));
+        v.visit_seq(ProbeSeq(self.0))
+    }
+
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Stop> {
+        if self.0.found.is_none() {
+            self.0.nullable = true;
+        }
         v.visit_some(self)
     }
 
@@ -199,6 +326,27 @@ impl<'de> de::Deserializer<'de> for Probe<'_> {
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value, Stop> {
         self.deserialize_any(v)
+    }
+}
+
+/// The elements of a probed array: the first one is probed, then the probe stops.
+struct ProbeSeq<'s>(&'s mut State);
+
+impl<'de> de::SeqAccess<'de> for ProbeSeq<'_> {
+    type Error = Stop;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> Result<Option<S::Value>, Stop> {
+        let mut inner = State {
+            explore: true,
+            depth: self.0.depth + 1,
+            ..State::default()
+        };
+        let _ = seed.deserialize(Probe(&mut inner));
+        self.0.items = Some(item_text(&inner));
+        Err(Stop)
     }
 }
 
@@ -326,5 +474,30 @@ mod tests {
         assert_eq!(type_name_of::<Untagged>(), None);
         assert_eq!(type_name_of::<Value>(), None);
         assert_eq!(type_name_of::<Box<i32>>(), Some("int"));
+    }
+
+    #[test]
+    fn descriptions_say_nil_and_element_types() {
+        let desc = type_desc_of::<Option<Item>>();
+        assert_eq!(
+            (desc.name, desc.nullable, desc.text.as_str()),
+            (Some("struct"), true, "struct")
+        );
+        assert_eq!(type_desc_of::<Vec<Item>>().text, "array<struct>");
+        assert!(!type_desc_of::<Vec<Item>>().nullable);
+        assert_eq!(type_desc_of::<Vec<u8>>().text, "array<int>");
+        assert_eq!(type_desc_of::<serde_bytes::ByteBuf>().text, "base64");
+        assert_eq!(type_desc_of::<Vec<Option<i64>>>().text, "array<i8?>");
+        assert_eq!(
+            type_desc_of::<Vec<Vec<String>>>().text,
+            "array<array<string>>"
+        );
+        assert_eq!(type_desc_of::<Vec<Value>>().text, "array");
+        assert_eq!(type_desc_of::<HashSet<String>>().text, "array<string>");
+        assert_eq!(type_desc_of::<(i32, String)>().text, "array");
+        assert_eq!(type_desc_of::<Value>().text, "undef");
+        assert_eq!(type_desc_of::<Color>().text, "string");
+        let deep = type_desc_of::<Vec<Vec<Vec<Vec<Vec<Vec<i32>>>>>>>().text;
+        assert_eq!(deep, "array<array<array<array<array>>>>");
     }
 }

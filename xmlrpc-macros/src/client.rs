@@ -33,6 +33,7 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
     let local = quote!(__xmlrpc_rt);
     let calls = service.methods.iter().map(|m| call(m, &rt));
     let queues = service.methods.iter().map(|m| queue(m, &rt));
+    let blocking = blocking(service, &rt, &local);
 
     quote! {
         #[doc = #doc]
@@ -109,6 +110,75 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
                 }
             }
         };
+
+        #blocking
+    }
+}
+
+/// `CalculatorBlockingClient`, the typed stub over `xmlrpc_client::blocking::Client`. It is
+/// passed through the client crate's `blocking_stub!`, which keeps it only when that crate's
+/// `blocking` feature is on: the expansion does not depend on this crate's features, and a
+/// crate without the feature compiles no blocking code.
+fn blocking(service: &Service, rt: &TokenStream, local: &TokenStream) -> TokenStream {
+    let trait_name = &service.item.ident;
+    let vis = &service.item.vis;
+    let (name, async_name) = (service.blocking_name(), service.client_name());
+    let name_str = name.to_string();
+    let doc = format!(
+        " Typed blocking XML-RPC client of the [`{trait_name}`] service (feature `blocking` \
+         of `xmlrpc-client`): the methods of [`{async_name}`], each waiting for its answer. \
+         It works on any thread that may block, `tokio::task::spawn_blocking` included; \
+         inside async code use [`{async_name}`]."
+    );
+    let methods = service.methods.iter().map(|m| blocking_call(m, rt));
+    quote! {
+        #rt::blocking_stub! {
+            #[doc = #doc]
+            #vis struct #name {
+                client: #rt::BlockingClient,
+            }
+
+            impl #name {
+                /// A typed blocking client that sends its calls through `client`.
+                pub fn new(client: #rt::BlockingClient) -> Self {
+                    Self { client }
+                }
+
+                /// A typed blocking client of the server at `url`, with default settings.
+                pub fn from_url(url: &str) -> #rt::Result<Self, #rt::Error> {
+                    #rt::BlockingClient::new(url).map(Self::new)
+                }
+
+                /// The underlying blocking client, for calls outside this service.
+                pub fn client(&self) -> &#rt::BlockingClient {
+                    &self.client
+                }
+
+                #(#methods)*
+            }
+
+            const _: () = {
+                use #rt as #local;
+
+                impl #local::std::convert::From<#local::BlockingClient> for #name {
+                    fn from(client: #local::BlockingClient) -> Self {
+                        Self::new(client)
+                    }
+                }
+
+                impl #local::std::clone::Clone for #name {
+                    fn clone(&self) -> Self {
+                        Self { client: #local::std::clone::Clone::clone(&self.client) }
+                    }
+                }
+
+                impl #local::std::fmt::Debug for #name {
+                    fn fmt(&self, f: &mut #local::std::fmt::Formatter<'_>) -> #local::std::fmt::Result {
+                        f.debug_struct(#name_str).field("client", &self.client).finish()
+                    }
+                }
+            };
+        }
     }
 }
 
@@ -153,7 +223,10 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
     let list = param_list(m, rt, quote!(self.client.encode_options()));
-    let send = quote_spanned!(m.ret.span=> #rt::call::<#ok>);
+    let send = match m.idempotent {
+        true => quote_spanned!(m.ret.span=> #rt::call_idempotent::<#ok>),
+        false => quote_spanned!(m.ret.span=> #rt::call::<#ok>),
+    };
     quote! {
         #attrs
         #(#cfgs)*
@@ -161,6 +234,27 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
         pub fn #ident(&self, #params)
             -> impl #rt::Future<Output = #rt::Result<#ok, #rt::Error>> + #rt::std::marker::Send + 'static
         {
+            #send(&self.client, #wire, #list)
+        }
+    }
+}
+
+/// One method of the blocking client.
+fn blocking_call(m: &Method, rt: &TokenStream) -> TokenStream {
+    let (ident, ok, wire) = (&m.ident, &m.ret.ok, &m.wire_names[0]);
+    let attrs = docs(m, "Calls");
+    let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
+    let params = params(m);
+    let list = param_list(m, rt, quote!(self.client.as_async().encode_options()));
+    let send = match m.idempotent {
+        true => quote_spanned!(m.ret.span=> #rt::blocking_call_idempotent::<#ok>),
+        false => quote_spanned!(m.ret.span=> #rt::blocking_call::<#ok>),
+    };
+    quote! {
+        #attrs
+        #(#cfgs)*
+        #(#deprecated)*
+        pub fn #ident(&self, #params) -> #rt::Result<#ok, #rt::Error> {
             #send(&self.client, #wire, #list)
         }
     }

@@ -7,7 +7,7 @@ use crate::{attr, errors::Errors, names::check_wire_name};
 
 /// The helper attribute on methods.
 pub const HELPER: &str = "xmlrpc";
-const METHOD_KEYS: &[&str] = &["name", "alias", "help", "signature"];
+const METHOD_KEYS: &[&str] = &["name", "alias", "help", "signature", "idempotent"];
 /// XML-RPC type names a `signature` override may use.
 const TYPE_NAMES: &[&str] = &[
     "int",
@@ -31,6 +31,8 @@ pub struct Helper {
     pub aliases: Vec<(String, Span)>,
     pub help: Option<String>,
     pub signature: Option<Vec<(Vec<String>, Span)>>,
+    /// `idempotent`: running the call twice does no more than running it once.
+    pub idempotent: bool,
 }
 
 /// Removes the helper attributes from `attrs` and reads them.
@@ -68,6 +70,7 @@ pub fn take_helper(attrs: &mut Vec<Attribute>, errors: &mut Errors) -> Helper {
                     }
                 }
                 "help" => helper.help = item.string(errors).map(|(s, _)| s),
+                "idempotent" => helper.idempotent = item.flag(errors),
                 _ => helper.signature = item.value(errors).and_then(|v| signatures(v, errors)),
             }
         }

@@ -14,6 +14,7 @@ mod names;
 mod options;
 mod parse;
 mod server;
+mod traps;
 mod types;
 
 use proc_macro::TokenStream;
@@ -141,6 +142,7 @@ use quote::quote;
 /// | `alias = "minus"` | one more wire name; repeat for several |
 /// | `help = "..."` | `system.methodHelp` text instead of the doc comment |
 /// | `signature = [["int", "int", "int"]]` | `system.methodSignature` instead of the computed one |
+/// | `idempotent` | running the call twice does no more than once: the generated client may retry it (see `xmlrpc_client::RetryPolicy`), and the help's call line says so |
 ///
 /// # Methods
 ///
@@ -149,9 +151,12 @@ use quote::quote;
 ///   `Option`, `Vec`, maps with string keys, your serde structs and enums, bytes, `DateTime`,
 ///   `Value`). Trailing `Option<T>` arguments may be omitted by callers: the generated client
 ///   omits trailing `None`s, and the signature list holds one entry per accepted count.
-/// - Return `T` (any `Serialize` type) or `Result<T, E>` with `E: Into<Fault>` (a return type
-///   whose last path segment is `Result` is treated as fallible). For your own error enum,
-///   choose the fault codes with a `From` impl:
+/// - Return `T` (any `Serialize` type) or `Result<T, E>` (a return type whose last path
+///   segment is `Result` is treated as fallible, so `std::io::Result<T>` is too). The error
+///   becomes the fault to answer through `From<E> for Fault` where there is one, else, for
+///   any `E: std::error::Error` (`std::io::Error`, parse errors, ...), as an application
+///   fault (-32500) carrying the error's message: `?` works on such errors, and their text
+///   reaches the caller. For your own error enum, choose the fault codes with a `From` impl:
 ///
 /// ```
 /// use xmlrpc_core::Fault;
@@ -171,9 +176,30 @@ use quote::quote;
 /// }
 /// ```
 ///
+/// # Types that encode, but not as expected
+///
+/// `Vec<u8>` and `[u8; N]` go over the wire as an array of ints, not `base64` (Python's
+/// `Binary` is then refused); `std::time::SystemTime` and `Duration` as a struct of seconds
+/// and nanoseconds, not `dateTime.iso8601`. Written out in a method's argument or return type,
+/// they draw a compile-time warning (reported as the use of a deprecated function) naming the
+/// type to use instead: `serde_bytes::ByteBuf` for base64, `xmlrpc_core::DateTime` (or chrono
+/// and time types with the core crate's features) for times. Naming the type through an alias
+/// (`type Ints = Vec<u8>;`) keeps the wire shape without the warning.
+///
+/// # Blocking clients
+///
+/// With the `blocking` feature of `xmlrpc-client`, the client side also has
+/// `CalculatorBlockingClient` (`new(xmlrpc_client::blocking::Client)`, `from_url`, `client()`),
+/// the same methods returning `Result<R, xmlrpc_client::Error>` without a future. It works on
+/// any thread that may block, inside `tokio::task::spawn_blocking` included.
+///
 /// # Introspection
 ///
-/// `system.methodHelp` answers the doc comment (one leading space per line removed).
+/// `system.methodHelp` answers the doc comment (one leading space per line removed), followed
+/// by a call line that states what the standard signature cannot:
+/// `Call: calc.scale(x: double, factor?: double) -> array<int>? [idempotent]`, with parameter
+/// names, `factor?` for an argument callers may leave out, `?` after a type that may be nil
+/// (an `Option`), what arrays hold, and `[idempotent]`. `xmlrpc-cli gen` reads it back.
 /// `system.methodSignature` is computed from the types through the codec
 /// (`xmlrpc_core::type_name_of`), not from their spelling, so aliases, paths and your serde
 /// structs get their real names; a type that cannot be named (e.g. `Value`, or a return type
@@ -217,7 +243,8 @@ pub fn xmlrpc_service(args: TokenStream, item: TokenStream) -> TokenStream {
                 .client
                 .as_ref()
                 .map(|c| client::generate(&service, c));
-            quote!(#service_trait #server #client).into()
+            let traps = traps::warnings(&service);
+            quote!(#service_trait #server #client #traps).into()
         }
         Err(fallback) => fallback.into(),
     }

@@ -82,6 +82,15 @@ impl Service {
         format_ident!("{}Client", self.base(), span = self.item.ident.span())
     }
 
+    /// `CalculatorBlockingClient`.
+    pub fn blocking_name(&self) -> syn::Ident {
+        format_ident!(
+            "{}BlockingClient",
+            self.base(),
+            span = self.item.ident.span()
+        )
+    }
+
     /// `CalculatorBatch`.
     pub fn batch_name(&self) -> syn::Ident {
         format_ident!("{}Batch", self.base(), span = self.item.ident.span())

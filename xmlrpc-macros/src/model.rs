@@ -38,6 +38,9 @@ pub struct Method {
     pub help: String,
     /// Signatures given by `#[xmlrpc(signature = ..)]`, replacing the computed ones.
     pub signature: Option<Vec<Vec<String>>>,
+    /// `#[xmlrpc(idempotent)]`: the generated client may retry the call where it was
+    /// certainly not run or refused.
+    pub idempotent: bool,
     pub args: Vec<Arg>,
     /// Number of leading arguments a caller must send; the rest are trailing `Option`s.
     pub required: usize,

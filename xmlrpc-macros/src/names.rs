@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use xmlrpc_core::__reserved::{Side, METHOD_NAMES};
+
 use crate::{errors::Errors, model::Method, options::Options};
 
 /// Whether `name` may be a method name: XML-RPC allows letters, digits, `_`, `.`, `:` and `/`.
@@ -53,19 +55,14 @@ pub fn check_names(methods: &[Method], opts: &Options, errors: &mut Errors) {
             }
         }
         let rust = Method::name(&m.ident);
-        let mut reserved = Vec::new();
-        if opts.server.is_some() {
-            reserved.push(("into_service", "the generated `into_service` of the trait"));
-        }
-        if opts.client.is_some() {
-            for name in ["new", "from_url", "client", "batch"] {
-                reserved.push((name, "a generated constructor or accessor of the client"));
-            }
-            reserved.push(("send", "the generated `send` of the typed batch"));
-            // An inherent `clone` would shadow `Clone::clone`: `client.clone()` would call
-            // the server instead of copying the handle.
-            reserved.push(("clone", "`Clone::clone` of the generated client"));
-        }
+        let reserved: Vec<(&str, &str)> = METHOD_NAMES
+            .iter()
+            .filter(|(_, side, _)| match side {
+                Side::Server => opts.server.is_some(),
+                Side::Client => opts.client.is_some(),
+            })
+            .map(|(name, _, what)| (*name, *what))
+            .collect();
         if let Some((_, what)) = reserved.iter().find(|(n, _)| *n == rust) {
             errors.push(
                 &m.ident,

@@ -246,6 +246,7 @@ fn method(f: &mut TraitItemFn, opts: &Options, errors: &mut Errors) -> Option<Me
         signature: helper
             .signature
             .map(|s| s.into_iter().map(|(sig, _)| sig).collect()),
+        idempotent: helper.idempotent,
         args,
         required,
         ret,

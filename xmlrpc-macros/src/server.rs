@@ -75,7 +75,7 @@ pub fn generate(service: &Service, server: &TokenStream) -> TokenStream {
             use #rt as #local;
             // Method resolution picks `ProbeKnown` where the type can be probed: see `Probe`.
             #[allow(unused_imports)]
-            use #local::{ProbeKnown as _, ProbeUnknown as _};
+            use #local::{FallBackToError as _, PreferFrom as _, ProbeKnown as _, ProbeUnknown as _};
 
             impl<T> #local::std::clone::Clone for #name<T> {
                 fn clone(&self) -> Self {
@@ -129,21 +129,27 @@ fn descriptors<'m>(
     rt: &'m TokenStream,
     enum_name: &'m syn::Ident,
 ) -> impl Iterator<Item = TokenStream> + 'm {
-    let signature = match &m.signature {
+    let fixed = match &m.signature {
         Some(fixed) => {
             let sigs = fixed.iter().map(|s| quote!(&[#(#s),*]));
-            quote!(#rt::Signature::Fixed(&[#(#sigs),*]))
+            quote!(#rt::Some(&[#(#sigs),*]))
         }
-        None => {
-            let ret = probe(&m.ret.ok, m.ret.span, rt);
-            let params = m.args.iter().map(|a| {
-                let ty = a.optional.as_ref().unwrap_or(&a.ty);
-                probe(ty, ty.span(), rt)
-            });
-            let required = m.required;
-            quote! {
-                #rt::Signature::Types { ret: #ret, params: &[#(#params),*], required: #required }
-            }
+        None => quote!(#rt::None),
+    };
+    let ret = probe(&m.ret.ok, m.ret.span, rt);
+    let params = m.args.iter().map(|a| {
+        let ty = a.optional.as_ref().unwrap_or(&a.ty);
+        let (name, ty) = (Method::name(&a.ident), probe(ty, ty.span(), rt));
+        quote!(#rt::ParamDesc { name: #name, ty: #ty })
+    });
+    let (required, idempotent) = (m.required, m.idempotent);
+    let signature = quote! {
+        #rt::Signature {
+            ret: #ret,
+            params: &[#(#params),*],
+            required: #required,
+            fixed: #fixed,
+            idempotent: #idempotent,
         }
     };
     let (cfgs, ident, help) = (&m.cfgs, &m.ident, &m.help);
@@ -160,11 +166,11 @@ fn descriptors<'m>(
     })
 }
 
-/// A `fn() -> Option<&'static str>` naming the XML-RPC type of `ty`, `None` where the codec
-/// cannot probe it. Autoref'd probing keeps a type that cannot be decoded from failing here:
+/// A `fn() -> TypeDesc` naming the XML-RPC type of `ty`, `undef` where the codec cannot
+/// probe it. Autoref'd probing keeps a type that cannot be decoded from failing here:
 /// its arguments are reported once, by the decoding.
 fn probe(ty: &syn::Type, span: Span, rt: &TokenStream) -> TokenStream {
-    quote_spanned!(span=> || (&#rt::Probe::<#ty>::new()).type_name())
+    quote_spanned!(span=> || (&#rt::Probe::<#ty>::new()).type_desc())
 }
 
 /// The dispatch of one method: decode the arguments now, run the method in the future.
@@ -197,7 +203,15 @@ fn arm(
     let encode = |value: TokenStream| match &m.ret.fallible {
         Some(err) => {
             let err = err.as_ref().map_or_else(|| quote!(_), |e| quote!(#e));
-            quote_spanned!(m.ret.span=> #rt::encode_result::<#ok, #err>(#value, &#options))
+            let (result, via) = (mixed("result"), mixed("via"));
+            quote_spanned! {m.ret.span=>
+                {
+                    let #result: #rt::Result<#ok, #err> = #value;
+                    #[allow(clippy::needless_borrow)]
+                    let #via = (&#rt::FaultOf::of(&#result)).via();
+                    #rt::encode_result::<#ok, #err, _>(#result, &#options, #via)
+                }
+            }
         }
         None => quote_spanned!(m.ret.span=> #rt::encode_plain::<#ok>(#value, &#options)),
     };

@@ -19,7 +19,7 @@ pub use std::{
 };
 pub use tokio;
 pub use xmlrpc_core;
-pub use xmlrpc_core::{Args, EncodeOptions, Error, Fault, MethodInfo, Params};
+pub use xmlrpc_core::{Args, EncodeOptions, Error, Fault, MethodInfo, Params, TypeDesc};
 
 pub use crate::{
     handler::{fail, run_async, run_blocking},
@@ -38,24 +38,39 @@ pub struct MethodDesc<M> {
     pub signature: Signature,
 }
 
-/// The XML-RPC type name of one Rust type, or `None` (`undef`).
-pub type TypeName = fn() -> Option<&'static str>;
+/// The XML-RPC type description of one Rust type (`undef` where it cannot be probed).
+pub type TypeName = fn() -> TypeDesc;
 
-/// How the signatures of a method are found.
-pub enum Signature {
-    /// From the Rust types: the return type, then each parameter; parameters from index
-    /// `required` on may be omitted, which adds one signature per accepted count.
-    Types {
-        /// The type a caller receives.
-        ret: TypeName,
-        /// One entry per parameter.
-        params: &'static [TypeName],
-        /// How many leading parameters a caller must send.
-        required: usize,
-    },
-    /// Written by the user with `#[xmlrpc(signature = ..)]`.
-    Fixed(&'static [&'static [&'static str]]),
+/// One parameter of a method: its Rust name and type.
+pub struct ParamDesc {
+    /// The argument's name (without `r#`).
+    pub name: &'static str,
+    /// Its type.
+    pub ty: TypeName,
 }
+
+/// What introspection says of a method beyond its name and help text.
+pub struct Signature {
+    /// The type a caller receives.
+    pub ret: TypeName,
+    /// One entry per parameter.
+    pub params: &'static [ParamDesc],
+    /// How many leading parameters a caller must send; the others may be omitted, which
+    /// adds one signature per accepted count.
+    pub required: usize,
+    /// Signatures written by the user with `#[xmlrpc(signature = ..)]`, replacing the
+    /// computed ones in `system.methodSignature`.
+    pub fixed: Option<&'static [&'static [&'static str]]>,
+    /// `#[xmlrpc(idempotent)]`.
+    pub idempotent: bool,
+}
+
+/// The prefix of the last line of a generated method's `system.methodHelp`, which states
+/// the call with parameter names and what the standard signature cannot say: which values
+/// may be nil (`?`), what arrays hold (`array<struct>`) and whether the method is idempotent,
+/// e.g. `Call: fs.stat(path: string, deep?: boolean) -> struct? [idempotent]`, where
+/// `deep?` may be left out. `xmlrpc-cli gen` reads it back.
+pub const CALL_LINE: &str = "Call: ";
 
 /// The introspection entries of `descs`, in dispatch-index order.
 pub fn method_infos<M>(descs: &[MethodDesc<M>]) -> Vec<MethodInfo> {
@@ -65,36 +80,66 @@ pub fn method_infos<M>(descs: &[MethodDesc<M>]) -> Vec<MethodInfo> {
             let list = signatures(&d.signature);
             // A method none of whose types can be named has no fixed signature: the
             // introspection convention answers a plain "undef" for it.
-            let unknown = matches!(d.signature, Signature::Types { .. })
-                && list.iter().flatten().all(|t| t == "undef");
+            let unknown =
+                d.signature.fixed.is_none() && list.iter().flatten().all(|t| t == "undef");
+            let call = call_line(d.name, &d.signature);
+            let help = match d.help {
+                "" => call,
+                help => format!("{help}\n\n{call}"),
+            };
             MethodInfo {
                 name: d.name.to_owned(),
                 signatures: (!unknown).then_some(list),
-                help: d.help.to_owned(),
+                help,
             }
         })
         .collect()
 }
 
+/// `Call: name(a: int, b?: array<string>) -> struct? [idempotent]`.
+fn call_line(name: &str, signature: &Signature) -> String {
+    let text = |ty: &TypeName| {
+        let desc = ty();
+        match desc.nullable && desc.text != "undef" {
+            true => format!("{}?", desc.text),
+            false => desc.text,
+        }
+    };
+    let params: Vec<String> = signature
+        .params
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let optional = if i >= signature.required { "?" } else { "" };
+            format!("{}{optional}: {}", p.name, text(&p.ty))
+        })
+        .collect();
+    let mut line = format!(
+        "{CALL_LINE}{name}({}) -> {}",
+        params.join(", "),
+        text(&signature.ret)
+    );
+    if signature.idempotent {
+        line.push_str(" [idempotent]");
+    }
+    line
+}
+
 fn signatures(signature: &Signature) -> Vec<Vec<String>> {
-    let name = |probe: &TypeName| probe().unwrap_or("undef").to_owned();
-    match signature {
-        Signature::Types {
-            ret,
-            params,
-            required,
-        } => (*required..=params.len())
-            .map(|count| {
-                std::iter::once(name(ret))
-                    .chain(params[..count].iter().map(name))
-                    .collect()
-            })
-            .collect(),
-        Signature::Fixed(list) => list
+    if let Some(list) = signature.fixed {
+        return list
             .iter()
             .map(|sig| sig.iter().map(|s| (*s).to_owned()).collect())
-            .collect(),
+            .collect();
     }
+    let name = |probe: &TypeName| probe().name.unwrap_or("undef").to_owned();
+    (signature.required..=signature.params.len())
+        .map(|count| {
+            std::iter::once(name(&signature.ret))
+                .chain(signature.params[..count].iter().map(|p| name(&p.ty)))
+                .collect()
+        })
+        .collect()
 }
 
 /// Decodes the typed arguments with `read`, then checks that none is left over;
@@ -185,16 +230,77 @@ pub trait Returned: Serialize {}
 
 impl<T: Serialize> Returned for T {}
 
-/// The error type of a fallible method: one that converts into the fault to answer.
+/// How the error of a fallible method becomes the fault to answer: [`ViaFrom`] for errors
+/// with `From<E> for Fault` (your own error types, `Fault` itself), else [`ViaError`] for any
+/// `std::error::Error` (`std::io::Error`, parse errors, ...), answered as an application
+/// fault (-32500) carrying the error's message.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` cannot be answered as an XML-RPC fault",
-    label = "`Fault` does not implement `From<{Self}>`",
-    note = "implement `From<{Self}> for xmlrpc_core::Fault`, choosing each error's fault code \
-            and string, or return `Result<T, Fault>`"
+    message = "`{E}` cannot be answered as an XML-RPC fault",
+    label = "neither `From<{E}>` for `Fault` nor `std::error::Error` is implemented for this error type",
+    note = "return `Result<T, xmlrpc_core::Fault>`, implement `std::error::Error` for `{E}` (it \
+            is then answered as fault -32500 with its message), or implement \
+            `From<{E}> for xmlrpc_core::Fault` to choose each error's fault code"
 )]
-pub trait IntoFault: Into<Fault> {}
+pub trait IntoFault<E> {
+    /// The fault answering `error`.
+    fn into_fault(self, error: E) -> Fault;
+}
 
-impl<E: Into<Fault>> IntoFault for E {}
+/// Converts with `From<E> for Fault`.
+pub struct ViaFrom;
+
+/// Converts any `std::error::Error` into an application fault with its message.
+pub struct ViaError;
+
+impl<E: Into<Fault>> IntoFault<E> for ViaFrom {
+    fn into_fault(self, error: E) -> Fault {
+        error.into()
+    }
+}
+
+impl<E: std::error::Error> IntoFault<E> for ViaError {
+    fn into_fault(self, error: E) -> Fault {
+        Fault::new(Fault::APPLICATION_ERROR, error.to_string())
+    }
+}
+
+/// Picks the conversion of a method's error type `E` at the expansion site: generated code
+/// calls `(&FaultOf::of(&result)).via()` with [`PreferFrom`] and [`FallBackToError`] in
+/// scope; method resolution takes `PreferFrom` (by-value receiver) when `E: Into<Fault>` and
+/// the autoref'd `FallBackToError` otherwise, so a type that is both keeps its own `From`.
+pub struct FaultOf<E>(PhantomData<fn(E)>);
+
+impl<E> FaultOf<E> {
+    /// The picker for the error type of `result`.
+    pub fn of<T>(_result: &Result<T, E>) -> Self {
+        FaultOf(PhantomData)
+    }
+}
+
+/// The preferred conversion: `From<E> for Fault`.
+pub trait PreferFrom {
+    /// [`ViaFrom`].
+    fn via(&self) -> ViaFrom;
+}
+
+impl<E: Into<Fault>> PreferFrom for FaultOf<E> {
+    fn via(&self) -> ViaFrom {
+        ViaFrom
+    }
+}
+
+/// The fallback conversion: `E: std::error::Error` (checked where it is used, with the
+/// diagnostic of [`IntoFault`]).
+pub trait FallBackToError {
+    /// [`ViaError`].
+    fn via(&self) -> ViaError;
+}
+
+impl<E> FallBackToError for &FaultOf<E> {
+    fn via(&self) -> ViaError {
+        ViaError
+    }
+}
 
 /// The next argument, which the caller must send.
 pub fn required<T: Param>(args: &mut Args<'_>, name: &str) -> Result<T, Error> {
@@ -211,21 +317,23 @@ pub fn encode_plain<T: Returned>(value: T, options: &EncodeOptions) -> CallResul
     xmlrpc_core::encode_value(&value, options).map_err(|e| e.to_fault())
 }
 
-/// Encodes the value of a fallible method, or turns its error into the fault to answer.
-pub fn encode_result<T: Returned, E: IntoFault>(
+/// Encodes the value of a fallible method, or turns its error into the fault to answer with
+/// `via` (see [`FaultOf`]).
+pub fn encode_result<T: Returned, E, V: IntoFault<E>>(
     result: Result<T, E>,
     options: &EncodeOptions,
+    via: V,
 ) -> CallResult {
     match result {
         Ok(value) => encode_plain(value, options),
-        Err(e) => Err(e.into()),
+        Err(e) => Err(via.into_fault(e)),
     }
 }
 
 /// Names the XML-RPC type of `T` where one can be found: `T: DeserializeOwned` is probed with
-/// [`xmlrpc_core::type_name_of`], any other type (e.g. a return type that only implements
+/// [`xmlrpc_core::type_desc_of`], any other type (e.g. a return type that only implements
 /// `Serialize`) is `undef`; an argument type that cannot be decoded is then reported once, by
-/// the decoding, not a second time by its signature. Generated code calls `(&Probe::<T>::new()).type_name()` with
+/// the decoding, not a second time by its signature. Generated code calls `(&Probe::<T>::new()).type_desc()` with
 /// [`ProbeKnown`] and [`ProbeUnknown`] in scope: method resolution prefers the by-value
 /// receiver of `ProbeKnown`, and falls back to the autoref'd `ProbeUnknown` only when `T`
 /// cannot be probed. This is decided per concrete type at the expansion site, without
@@ -247,25 +355,28 @@ impl<T: ?Sized> Default for Probe<T> {
 
 /// The preferred probe: types that can be decoded.
 pub trait ProbeKnown {
-    /// The XML-RPC type name, `None` for `undef`.
-    fn type_name(&self) -> Option<&'static str>;
+    /// The XML-RPC type description.
+    fn type_desc(&self) -> TypeDesc;
 }
 
 impl<T: DeserializeOwned> ProbeKnown for Probe<T> {
-    fn type_name(&self) -> Option<&'static str> {
-        xmlrpc_core::type_name_of::<T>()
+    fn type_desc(&self) -> TypeDesc {
+        xmlrpc_core::type_desc_of::<T>()
     }
 }
 
 /// The fallback probe: every other type is `undef`.
 pub trait ProbeUnknown {
-    /// Always `None`.
-    fn type_name(&self) -> Option<&'static str>;
+    /// Always `undef`.
+    fn type_desc(&self) -> TypeDesc;
 }
 
 impl<T: ?Sized> ProbeUnknown for &Probe<T> {
-    fn type_name(&self) -> Option<&'static str> {
-        None
+    fn type_desc(&self) -> TypeDesc {
+        TypeDesc {
+            text: "undef".to_owned(),
+            ..TypeDesc::default()
+        }
     }
 }
 
@@ -273,23 +384,38 @@ impl<T: ?Sized> ProbeUnknown for &Probe<T> {
 mod tests {
     use super::*;
 
-    fn undef() -> Option<&'static str> {
-        None
+    fn undef() -> TypeDesc {
+        ProbeUnknown::type_desc(&&Probe::<()>::new())
     }
-    fn int() -> Option<&'static str> {
-        Some("int")
+    fn int() -> TypeDesc {
+        xmlrpc_core::type_desc_of::<i32>()
+    }
+    fn maybe_list() -> TypeDesc {
+        xmlrpc_core::type_desc_of::<Option<Vec<String>>>()
+    }
+
+    fn signature(fixed: Option<&'static [&'static [&'static str]]>) -> Signature {
+        static PARAMS: [ParamDesc; 3] = [
+            ParamDesc { name: "a", ty: int },
+            ParamDesc { name: "b", ty: int },
+            ParamDesc {
+                name: "c",
+                ty: undef,
+            },
+        ];
+        Signature {
+            ret: int,
+            params: &PARAMS,
+            required: 1,
+            fixed,
+            idempotent: false,
+        }
     }
 
     #[test]
     fn optional_parameters_add_one_signature_per_count() {
-        static PARAMS: [TypeName; 3] = [int, int, undef];
-        let sigs = signatures(&Signature::Types {
-            ret: int,
-            params: &PARAMS,
-            required: 1,
-        });
         assert_eq!(
-            sigs,
+            signatures(&signature(None)),
             vec![
                 vec!["int", "int"],
                 vec!["int", "int", "int"],
@@ -300,8 +426,77 @@ mod tests {
 
     #[test]
     fn fixed_signatures_are_reported_as_written() {
-        let sigs = signatures(&Signature::Fixed(&[&["string"], &["string", "int"]]));
+        let sigs = signatures(&signature(Some(&[&["string"], &["string", "int"]])));
         assert_eq!(sigs, vec![vec!["string"], vec!["string", "int"]]);
+    }
+
+    #[test]
+    fn the_call_line_names_parameters_nil_arrays_and_idempotency() {
+        assert_eq!(
+            call_line("m", &signature(None)),
+            "Call: m(a: int, b?: int, c?: undef) -> int"
+        );
+        let sig = Signature {
+            ret: maybe_list,
+            params: &[],
+            required: 0,
+            fixed: None,
+            idempotent: true,
+        };
+        assert_eq!(
+            call_line("ns.list", &sig),
+            "Call: ns.list() -> array<string>? [idempotent]"
+        );
+        enum Only {
+            M,
+        }
+        let infos = method_infos(&[
+            MethodDesc {
+                name: "ns.list",
+                help: "Lists.",
+                method: Only::M,
+                signature: sig,
+            },
+            MethodDesc {
+                name: "m",
+                help: "",
+                method: Only::M,
+                signature: signature(None),
+            },
+        ]);
+        assert_eq!(
+            infos[0].help,
+            "Lists.\n\nCall: ns.list() -> array<string>? [idempotent]"
+        );
+        assert_eq!(infos[0].signatures, Some(vec![vec!["array".to_owned()]]));
+        assert_eq!(infos[1].help, "Call: m(a: int, b?: int, c?: undef) -> int");
+    }
+
+    #[test]
+    // The borrows pick the conversion (see `FaultOf`); they are not needless.
+    #[allow(clippy::needless_borrow)]
+    fn errors_convert_through_from_else_as_std_errors() {
+        #[allow(unused_imports)]
+        use super::{FallBackToError as _, PreferFrom as _};
+        let options = EncodeOptions::default();
+        let io: Result<i32, std::io::Error> = Err(std::io::Error::other("disk on fire"));
+        let via = (&FaultOf::of(&io)).via();
+        let fault = encode_result(io, &options, via).unwrap_err();
+        assert_eq!(fault, Fault::new(Fault::APPLICATION_ERROR, "disk on fire"));
+
+        struct Own;
+        impl From<Own> for Fault {
+            fn from(_: Own) -> Fault {
+                Fault::new(3, "own")
+            }
+        }
+        let own: Result<i32, Own> = Err(Own);
+        let via = (&FaultOf::of(&own)).via();
+        assert_eq!(encode_result(own, &options, via).unwrap_err().code, 3);
+
+        let fine: Result<i32, Fault> = Ok(1);
+        let via = (&FaultOf::of(&fine)).via();
+        assert!(encode_result(fine, &options, via).is_ok());
     }
 
     #[test]
@@ -309,6 +504,7 @@ mod tests {
         struct OnlySerialize;
         #[allow(unused_imports)]
         use super::{ProbeKnown as _, ProbeUnknown as _};
-        assert_eq!((&Probe::<OnlySerialize>::new()).type_name(), None);
+        assert_eq!((&Probe::<OnlySerialize>::new()).type_desc().text, "undef");
+        assert_eq!((&Probe::<OnlySerialize>::new()).type_desc().name, None);
     }
 }

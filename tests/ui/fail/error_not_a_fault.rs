@@ -1,4 +1,5 @@
-// The error of a `Result` must convert into a `Fault` (`impl From<MyError> for Fault`).
+// The error of a `Result` must convert into a `Fault` (`impl From<MyError> for Fault`) or be
+// a `std::error::Error` (answered as an application fault); this one is neither.
 pub struct MyError;
 
 #[xmlrpc_macros::xmlrpc_service(server)]

@@ -85,6 +85,10 @@ impl HttpTransport {
             .map_err(|e| self.map_error(e))?;
         let status = response.status().as_u16();
         let content_encoding = response.headers().get(header::CONTENT_ENCODING).cloned();
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|v| crate::retry::parse_retry_after(v.as_bytes()));
         body::check_declared_length(response.content_length(), max)?;
         let mut out = BytesMut::new();
         while let Some(chunk) = response.chunk().await.map_err(|e| self.map_error(e))? {
@@ -94,6 +98,7 @@ impl HttpTransport {
             status,
             content_encoding,
             body: out.freeze(),
+            retry_after,
         })
     }
 
@@ -212,16 +217,7 @@ impl Direct {
         let http_request = builder
             .body(Full::<Bytes>::new(request.body))
             .map_err(|e| Error::transport_from("cannot build the HTTP request", e))?;
-        let exchanged = self.pool.exchange(http_request, max).await?;
-        Ok(RawResponse {
-            status: exchanged.response.status().as_u16(),
-            content_encoding: exchanged
-                .response
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .cloned(),
-            body: exchanged.body,
-        })
+        Ok(self.pool.exchange(http_request, max).await?.into())
     }
 }
 

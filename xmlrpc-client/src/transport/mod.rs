@@ -36,6 +36,8 @@ pub(crate) struct RawResponse {
     pub(crate) status: u16,
     pub(crate) content_encoding: Option<HeaderValue>,
     pub(crate) body: Bytes,
+    /// The `Retry-After` of the answer, in seconds (read by the retries of idempotent calls).
+    pub(crate) retry_after: Option<std::time::Duration>,
 }
 
 /// The transport of one client, chosen by the URL scheme or supplied by the caller.
@@ -93,6 +95,7 @@ impl Wire {
                     status: 200,
                     content_encoding: None,
                     body: Bytes::from(body),
+                    retry_after: None,
                 })
             }
         }

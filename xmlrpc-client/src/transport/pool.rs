@@ -69,6 +69,20 @@ pub(crate) struct Exchanged {
     pub(crate) body: Bytes,
 }
 
+impl From<Exchanged> for super::RawResponse {
+    fn from(exchanged: Exchanged) -> Self {
+        let headers = exchanged.response.headers();
+        super::RawResponse {
+            status: exchanged.response.status().as_u16(),
+            content_encoding: headers.get(http::header::CONTENT_ENCODING).cloned(),
+            retry_after: headers
+                .get(http::header::RETRY_AFTER)
+                .and_then(|v| crate::retry::parse_retry_after(v.as_bytes())),
+            body: exchanged.body,
+        }
+    }
+}
+
 impl<C> std::fmt::Debug for Pool<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Pool")

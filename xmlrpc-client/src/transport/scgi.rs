@@ -213,6 +213,7 @@ fn parse_response(raw: Bytes, max: usize) -> Result<RawResponse, Error> {
         status,
         content_encoding,
         body,
+        retry_after: None,
     })
 }
 

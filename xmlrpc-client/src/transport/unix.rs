@@ -107,15 +107,6 @@ impl UnixTransport {
         let http_request = builder
             .body(Full::new(request.body))
             .map_err(|e| Error::transport_from("cannot build the HTTP request", e))?;
-        let exchanged = self.pool.exchange(http_request, max).await?;
-        Ok(RawResponse {
-            status: exchanged.response.status().as_u16(),
-            content_encoding: exchanged
-                .response
-                .headers()
-                .get(header::CONTENT_ENCODING)
-                .cloned(),
-            body: exchanged.body,
-        })
+        Ok(self.pool.exchange(http_request, max).await?.into())
     }
 }

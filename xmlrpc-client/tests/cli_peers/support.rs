@@ -1,4 +1,4 @@
-//! Shared helpers of the `xmlrpc` command-line tests: running the tool, starting peer
+//! Shared helpers of the `xmlrpc-cli` command-line tests: running the tool, starting peer
 //! servers (killed on drop), and skipping loudly when a peer program is missing.
 
 #![allow(dead_code)] // Each test crate uses its own subset.
@@ -42,7 +42,7 @@ impl Run {
 
 /// The tool built for these tests.
 pub fn xmlrpc_bin() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_xmlrpc"))
+    PathBuf::from(env!("CARGO_BIN_EXE_xmlrpc-cli"))
 }
 
 /// Runs the tool with `args` (no password in the environment).
@@ -58,7 +58,7 @@ pub fn xmlrpc_with(args: &[&str], env: &[(&str, &str)]) -> Run {
         .envs(env.iter().copied())
         .stdin(Stdio::null())
         .output()
-        .expect("cannot run the xmlrpc binary");
+        .expect("cannot run the xmlrpc-cli binary");
     Run {
         status: output.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
@@ -86,7 +86,11 @@ pub fn skip(why: &str) {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("CI=true and {why}");
     }
-    eprintln!("\n**** SKIP: {why} ****\n");
+    // Written to stderr directly: the test harness captures `eprintln!` of passing tests.
+    let _ = std::io::Write::write_all(
+        &mut std::io::stderr(),
+        format!("\n**** SKIP: {why} ****\n").as_bytes(),
+    );
 }
 
 /// A peer server process, killed when dropped.
@@ -168,7 +172,7 @@ impl Drop for Peer {
     }
 }
 
-/// The target directory the tool was built in (`.../debug/xmlrpc` -> `...`).
+/// The target directory the tool was built in (`.../debug/xmlrpc-cli` -> `...`).
 pub fn target_dir() -> PathBuf {
     let bin = xmlrpc_bin();
     bin.parent()

@@ -68,7 +68,11 @@ pub fn python_available(test: &str) -> bool {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("{test}: python3 is required under CI=true but is missing");
         }
-        eprintln!("!!!!! SKIP {test}: python3 not found, test not run !!!!!");
+        // Written to stderr directly: the test harness captures `eprintln!` of passing tests.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            format!("\n!!!!! SKIP {test}: python3 not found, test not run !!!!!\n").as_bytes(),
+        );
     }
     ok
 }

@@ -30,9 +30,9 @@ write \"string:...\" for a string that starts with a prefix. Results print in th
 /// Exit status: 0 on a result, 1 when the server answers with a fault (code and message on
 /// stderr), 2 on a usage, connection, HTTP or decoding error.
 #[derive(Debug, Parser)]
-// `xmlrpc help URL METHOD` is a command of its own; `--help` still prints the help.
+// `xmlrpc-cli help URL METHOD` is a command of its own; `--help` still prints the help.
 #[command(
-    name = "xmlrpc",
+    name = "xmlrpc-cli",
     version,
     max_term_width = 100,
     disable_help_subcommand = true
@@ -43,10 +43,10 @@ URLs: http://host:port/RPC2, https://..., http://user:pass@host/ (basic auth),
       scgi://host:port/RPC2, scgi+unix:///run/app.sock?path=/RPC2 (SCGI)
 
 Examples:
-  xmlrpc call http://localhost:8000/RPC2 calc.add 2 3
-  xmlrpc list http://localhost:8000/RPC2
-  xmlrpc describe http://localhost:8000/RPC2
-  xmlrpc gen http://localhost:8000/RPC2 --trait Calculator --namespace calc > calc.rs")]
+  xmlrpc-cli call http://localhost:8000/RPC2 calc.add 2 3
+  xmlrpc-cli list http://localhost:8000/RPC2
+  xmlrpc-cli describe http://localhost:8000/RPC2
+  xmlrpc-cli gen http://localhost:8000/RPC2 --trait Calculator --namespace calc > calc.rs")]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -62,11 +62,11 @@ pub enum Command {
     /// Call a method and print its result.
     #[command(after_help = concat!(
         "Examples:
-  xmlrpc call http://localhost:8000/RPC2 interop.add 2 3
-  xmlrpc call http://localhost:8000/RPC2 interop.echo '{\"name\": \"x\", \"big\": \"i8:5000000000\"}'
-  xmlrpc call http://localhost:8000/RPC2 interop.echoBinary base64:@photo.jpg
-  xmlrpc call --json http://localhost:8000/RPC2 validator1.simpleStructReturnTest 7
-  xmlrpc call --xml http://localhost:8000/RPC2 interop.nil
+  xmlrpc-cli call http://localhost:8000/RPC2 interop.add 2 3
+  xmlrpc-cli call http://localhost:8000/RPC2 interop.echo '{\"name\": \"x\", \"big\": \"i8:5000000000\"}'
+  xmlrpc-cli call http://localhost:8000/RPC2 interop.echoBinary base64:@photo.jpg
+  xmlrpc-cli call --json http://localhost:8000/RPC2 validator1.simpleStructReturnTest 7
+  xmlrpc-cli call --xml http://localhost:8000/RPC2 interop.nil
 
 ",
         argument_syntax!()
@@ -84,7 +84,7 @@ pub enum Command {
         output: Output,
     },
     /// List the server's methods (system.listMethods).
-    #[command(after_help = "Example:\n  xmlrpc list http://localhost:8000/RPC2")]
+    #[command(after_help = "Example:\n  xmlrpc-cli list http://localhost:8000/RPC2")]
     List {
         /// The server's URL.
         url: String,
@@ -93,7 +93,7 @@ pub enum Command {
         json: bool,
     },
     /// Show a method's signatures and help text.
-    #[command(after_help = "Example:\n  xmlrpc help http://localhost:8000/RPC2 interop.add")]
+    #[command(after_help = "Example:\n  xmlrpc-cli help http://localhost:8000/RPC2 interop.add")]
     Help {
         /// The server's URL.
         url: String,
@@ -105,8 +105,8 @@ pub enum Command {
     },
     /// Show every method with its signatures and the start of its help, as a table.
     #[command(after_help = "Examples:
-  xmlrpc describe http://localhost:8000/RPC2
-  xmlrpc describe --json http://localhost:8000/RPC2 > methods.json")]
+  xmlrpc-cli describe http://localhost:8000/RPC2
+  xmlrpc-cli describe --json http://localhost:8000/RPC2 > methods.json")]
     Describe {
         /// The server's URL.
         url: String,
@@ -117,8 +117,8 @@ pub enum Command {
     /// Send several calls in one system.multicall and print each result or fault in order.
     #[command(after_help = concat!(
         "Examples (the calls come from the command line, one --call each, or from --file):
-  xmlrpc multicall http://localhost:8000/RPC2 --call interop.add 2 3 --call interop.echo hi
-  xmlrpc multicall http://localhost:8000/RPC2 --file calls.json
+  xmlrpc-cli multicall http://localhost:8000/RPC2 --call interop.add 2 3 --call interop.echo hi
+  xmlrpc-cli multicall http://localhost:8000/RPC2 --file calls.json
 
 calls.json is a JSON array; each call is {\"methodName\": ..., \"params\": [...]} or
 [\"method\", arg, ...]; the arguments are JSON with the type prefixes below:
@@ -159,8 +159,8 @@ The signatures (system.methodSignature) give the argument and result types; the 
 without a signature is listed in a comment, to declare by hand.
 
 Examples:
-  xmlrpc gen http://localhost:8000/RPC2 --trait Interop --namespace interop > interop.rs
-  xmlrpc gen http://localhost:8000/RPC2 --trait Everything -o src/remote.rs")]
+  xmlrpc-cli gen http://localhost:8000/RPC2 --trait Interop --namespace interop > interop.rs
+  xmlrpc-cli gen http://localhost:8000/RPC2 --trait Everything -o src/remote.rs")]
     Gen {
         /// The server's URL.
         url: String,
@@ -212,7 +212,7 @@ pub struct Common {
     /// An extra HTTP header for every request, as `Name: value`; repeatable.
     #[arg(long = "header", short = 'H', global = true, value_name = "HEADER")]
     pub headers: Vec<String>,
-    /// Show the HTTP exchange (request and response) on standard error (http/https URLs).
+    /// Show the exchange (request and response documents) on standard error, on any target.
     #[arg(long, short = 'v', global = true)]
     pub verbose: bool,
 }
@@ -235,7 +235,7 @@ mod tests {
     use super::*;
 
     fn parse(words: &[&str]) -> Result<Cli, clap::Error> {
-        Cli::parse(std::iter::once("xmlrpc").chain(words.iter().copied()))
+        Cli::parse(std::iter::once("xmlrpc-cli").chain(words.iter().copied()))
     }
 
     #[test]
@@ -341,7 +341,10 @@ mod tests {
         for name in ["list", "help", "describe", "gen"] {
             let sub = cli.find_subcommand_mut(name).unwrap();
             let help = sub.render_long_help().to_string();
-            assert!(help.contains("xmlrpc "), "{name} has no example: {help}");
+            assert!(
+                help.contains("xmlrpc-cli "),
+                "{name} has no example: {help}"
+            );
         }
     }
 }

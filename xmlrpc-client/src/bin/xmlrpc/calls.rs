@@ -1,4 +1,4 @@
-//! The calls of `xmlrpc multicall`: from `--call METHOD ARGS...` options or a JSON file.
+//! The calls of `xmlrpc-cli multicall`: from `--call METHOD ARGS...` options or a JSON file.
 
 use std::{io::Read as _, path::Path};
 

@@ -53,7 +53,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
                 let names = introspect::list(&session).await?;
                 if !names.contains(&method) {
                     return Err(Failure::Usage(format!(
-                        "the server has no method {method:?}; `xmlrpc list {url}` shows its methods"
+                        "the server has no method {method:?}; `xmlrpc-cli list {url}` shows its methods"
                     )));
                 }
             }
@@ -108,7 +108,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
             .map_err(Failure::Usage)?;
             if !generated.undeclared.is_empty() {
                 eprintln!(
-                    "note: no signature for {}; see the comments in the trait",
+                    "note: no signature or no declarable name for {}; see the comments in the trait",
                     generated.undeclared.join(", ")
                 );
             }

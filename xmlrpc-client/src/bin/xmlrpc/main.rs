@@ -1,8 +1,8 @@
-//! `xmlrpc`: call any XML-RPC server from the shell, read its introspection, and generate a
+//! `xmlrpc-cli`: call any XML-RPC server from the shell, read its introspection, and generate a
 //! typed `#[xmlrpc_service]` trait from it.
 //!
-//! Installed with `cargo install --path xmlrpc-client --features cli`; `xmlrpc --help` and
-//! `xmlrpc <command> --help` explain each command with examples.
+//! Installed with `cargo install --locked --path xmlrpc-client --features cli`;
+//! `xmlrpc-cli --help` and `xmlrpc-cli <command> --help` explain each command with examples.
 
 mod args;
 mod calls;
@@ -13,7 +13,6 @@ mod input;
 mod introspect;
 mod output;
 mod progress;
-mod raw;
 mod session;
 mod table;
 

@@ -2,7 +2,7 @@
 //!
 //! The readable form never loses a type: an `i8`, a date or a base64 value carries its type
 //! prefix, a double always shows a fraction or an exponent, and strings are quoted. It is
-//! the same syntax `xmlrpc call` reads, so a printed result can be pasted back as an
+//! the same syntax `xmlrpc-cli call` reads, so a printed result can be pasted back as an
 //! argument. JSON (`--json`) is for programs and drops what JSON cannot say.
 
 use base64::Engine as _;
@@ -17,7 +17,7 @@ const LINE_WIDTH: usize = 80;
 pub fn readable(value: &Value) -> String {
     match value {
         // At the top level a typed scalar is written as a bare argument (`i8:5`), a string
-        // in quotes: exactly what `xmlrpc call` reads back.
+        // in quotes: exactly what `xmlrpc-cli call` reads back.
         Value::I8(_) | Value::DateTime(_) | Value::Base64(_) => typed_scalar(value),
         Value::Nil => "nil".to_string(),
         // A quoted top-level word is always a string, so no `string:` escape is needed.

@@ -1,16 +1,20 @@
 //! One server to talk to: the client built from the common options, and the calls every
 //! command makes through it.
 //!
-//! Calls normally go through [`xmlrpc_client::Client`]. `--xml` and `--verbose` need the
-//! bytes on the wire, which the client does not hand out, so for them the request is
-//! encoded with the client's own encoder and posted by [`crate::raw`].
+//! Every call goes through [`xmlrpc_client::Client`]; `--xml` and `--verbose` watch its
+//! exchanges with [`ClientBuilder::observe_wire`](xmlrpc_client::ClientBuilder::observe_wire),
+//! on every kind of target.
 
-use std::time::Duration;
+use std::{
+    io::Write as _,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
-use xmlrpc_client::{Client, Error};
-use xmlrpc_core::{Fault, Limits, Map, Value};
+use xmlrpc_client::{Client, Error, WireEvent};
+use xmlrpc_core::{Fault, Map, Value};
 
-use crate::{args::Common, failure::Failure, raw::RawHttp};
+use crate::{args::Common, failure::Failure};
 
 /// The environment variable read for the password when `--user` comes without one.
 pub const PASSWORD_VAR: &str = "XMLRPC_PASSWORD";
@@ -29,7 +33,8 @@ pub struct Raw {
 /// A connection to one server.
 pub struct Session {
     client: Client,
-    raw: Option<RawHttp>,
+    /// The last response body, kept when `--xml` asked for it.
+    last_response: Option<Arc<Mutex<Vec<u8>>>>,
 }
 
 impl Session {
@@ -50,19 +55,26 @@ impl Session {
         for (name, value) in &headers {
             builder = builder.header(name, value);
         }
+        let last_response = raw.then(|| Arc::new(Mutex::new(Vec::new())));
+        if raw || common.verbose {
+            let (keep, verbose) = (last_response.clone(), common.verbose);
+            builder = builder.observe_wire(move |event| {
+                if verbose {
+                    show(event);
+                }
+                if let (Some(keep), WireEvent::Response { body, .. }) = (&keep, event) {
+                    if let Ok(mut last) = keep.lock() {
+                        last.clear();
+                        last.extend_from_slice(body);
+                    }
+                }
+            });
+        }
         let client = builder.build().map_err(Failure::from)?;
-        let raw = if raw || common.verbose {
-            Some(RawHttp::new(
-                url,
-                timeout,
-                credentials,
-                headers,
-                common.verbose,
-            )?)
-        } else {
-            None
-        };
-        Ok(Session { client, raw })
+        Ok(Session {
+            client,
+            last_response,
+        })
     }
 
     /// The server's address without credentials, for messages and generated comments.
@@ -72,45 +84,33 @@ impl Session {
 
     /// Calls a method; a fault is a [`Failure::Fault`].
     pub async fn call(&self, method: &str, params: &[Value]) -> Result<Value, Failure> {
-        match &self.raw {
-            None => Ok(self.client.call_value(method, params).await?),
-            Some(raw) => {
-                let body = raw.post(self.encode(method, params)?).await?;
-                Ok(decode(&body)?.map_err(Failure::Fault)?)
-            }
-        }
+        Ok(self.client.call_value(method, params).await?)
     }
 
     /// Calls a method and returns the response document as received, with its decoded
     /// value or fault.
     pub async fn call_xml(&self, method: &str, params: &[Value]) -> Result<Raw, Failure> {
-        let raw = self
-            .raw
+        let last = self
+            .last_response
             .as_ref()
             .ok_or_else(|| Failure::Usage("the raw response was not requested".into()))?;
-        let body = raw.post(self.encode(method, params)?).await?;
         // A document that is no response at all is an error even when printing it raw.
-        let answer = decode(&body)?;
+        let answer = match self.client.call_value(method, params).await {
+            Ok(value) => Ok(value),
+            Err(Error::Fault(fault)) => Err(fault),
+            Err(e) => return Err(e.into()),
+        };
+        let body = last.lock().map(|b| b.clone()).unwrap_or_default();
         Ok(Raw { body, answer })
     }
 
     /// Sends the calls as one `system.multicall`; each entry is answered on its own.
     pub async fn multicall(&self, calls: &[(String, Vec<Value>)]) -> Result<Vec<Entry>, Failure> {
-        match &self.raw {
-            None => {
-                let mut batch = self.client.multicall();
-                for (method, params) in calls {
-                    batch.add::<Value, _>(method, params)?;
-                }
-                Ok(batch.send().await?.into_values())
-            }
-            Some(_) => {
-                let answer = self
-                    .call("system.multicall", &[multicall_param(calls)])
-                    .await?;
-                multicall_entries(answer, calls.len()).map_err(|e| Failure::Client(decoding(e)))
-            }
+        let mut batch = self.client.multicall();
+        for (method, params) in calls {
+            batch.add::<Value, _>(method, params)?;
         }
+        Ok(batch.send().await?.into_values())
     }
 
     /// The `system.multicall` response document as received.
@@ -118,18 +118,44 @@ impl Session {
         self.call_xml("system.multicall", &[multicall_param(calls)])
             .await
     }
-
-    fn encode(&self, method: &str, params: &[Value]) -> Result<Vec<u8>, Failure> {
-        let mut body = Vec::with_capacity(256);
-        xmlrpc_core::write_call(method, params, self.client.encode_options(), &mut body)
-            .map_err(|e| Failure::Client(Error::Codec(e)))?;
-        Ok(body)
-    }
 }
 
-/// A response document into its value or fault.
-fn decode(body: &[u8]) -> Result<Result<Value, Fault>, Error> {
-    xmlrpc_core::read_response_value(body, &Limits::default()).map_err(Error::Codec)
+/// Writes one message of the exchange to standard error (`--verbose`), hiding credentials.
+fn show(event: &WireEvent<'_>) {
+    let (head, body) = match event {
+        WireEvent::Request {
+            endpoint,
+            headers,
+            body,
+        } => {
+            let mut head = format!("> POST {endpoint}\n");
+            for (name, value) in headers.iter() {
+                let value = if value.is_sensitive() {
+                    "(hidden)".into()
+                } else {
+                    String::from_utf8_lossy(value.as_bytes())
+                };
+                head.push_str(&format!("> {name}: {value}\n"));
+            }
+            head.push_str(">\n");
+            (head, *body)
+        }
+        WireEvent::Response { status, body } => {
+            let reason = http::StatusCode::from_u16(*status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("");
+            (format!("< {status} {reason}\n<\n"), *body)
+        }
+        _ => return,
+    };
+    let mut err = std::io::stderr().lock();
+    // Diagnostics are best effort: a closed stderr must not fail the call.
+    let _ = err.write_all(head.as_bytes());
+    let _ = err.write_all(body);
+    if !body.ends_with(b"\n") {
+        let _ = err.write_all(b"\n");
+    }
 }
 
 /// The one parameter of `system.multicall`: `[{methodName, params}, ...]`.
@@ -145,40 +171,6 @@ fn multicall_param(calls: &[(String, Vec<Value>)]) -> Value {
             })
             .collect(),
     )
-}
-
-/// The entries of a `system.multicall` answer: `[value]` or `{faultCode, faultString}`.
-fn multicall_entries(answer: Value, expected: usize) -> Result<Vec<Entry>, String> {
-    let Value::Array(entries) = answer else {
-        return Err("the system.multicall answer is not an array".into());
-    };
-    if entries.len() != expected {
-        return Err(format!(
-            "the system.multicall answer has {} entries for {expected} calls",
-            entries.len()
-        ));
-    }
-    entries
-        .into_iter()
-        .enumerate()
-        .map(|(i, entry)| match entry {
-            Value::Array(mut one) if one.len() == 1 => Ok(Ok(one.remove(0))),
-            Value::Struct(map) => match (map.get("faultCode"), map.get("faultString")) {
-                (Some(Value::Int(code)), Some(Value::String(text))) => {
-                    Ok(Err(Error::Fault(Fault::new(*code, text.clone()))))
-                }
-                _ => Err(format!("entry {i} is a struct but not a fault")),
-            },
-            _ => Err(format!("entry {i} is neither [value] nor a fault")),
-        })
-        .collect()
-}
-
-fn decoding(message: String) -> Error {
-    Error::Codec(xmlrpc_core::Error::new(
-        xmlrpc_core::ErrorKind::Type,
-        message,
-    ))
 }
 
 /// `--timeout` as a duration.
@@ -245,19 +237,5 @@ mod tests {
         };
         assert_eq!(entry["methodName"], Value::String("a".into()));
         assert_eq!(entry["params"], Value::Array(vec![Value::Int(1)]));
-
-        let mut fault = Map::new();
-        fault.insert("faultCode".into(), Value::Int(3));
-        fault.insert("faultString".into(), Value::String("no".into()));
-        let answer = Value::Array(vec![
-            Value::Array(vec![Value::Int(5)]),
-            Value::Struct(fault),
-        ]);
-        let entries = multicall_entries(answer.clone(), 2).unwrap();
-        assert_eq!(entries[0].as_ref().unwrap(), &Value::Int(5));
-        assert_eq!(entries[1].as_ref().unwrap_err().fault_code(), Some(3));
-        assert!(multicall_entries(answer, 3).is_err());
-        assert!(multicall_entries(Value::Int(1), 0).is_err());
-        assert!(multicall_entries(Value::Array(vec![Value::Int(1)]), 1).is_err());
     }
 }

@@ -7,7 +7,7 @@ use crate::gen::signature_text;
 /// The signature column is at most this wide.
 const SIGNATURE_WIDTH: usize = 36;
 
-/// Help texts are cut to this many characters in the table; `xmlrpc help` shows them whole.
+/// Help texts are cut to this many characters in the table; `xmlrpc-cli help` shows them whole.
 const HELP_WIDTH: usize = 60;
 
 /// One row a signature: METHOD, SIGNATURE, HELP (the first line of the help text), columns
