@@ -14,7 +14,7 @@ pub use std::{
     vec::Vec,
 };
 pub use xmlrpc_core;
-pub use xmlrpc_core::{EncodeOptions, EncodedValue};
+pub use xmlrpc_core::{EncodeOptions, ParamsWriter};
 
 pub use crate::{Client, Error, Handle, Multicall, MulticallResults};
 
@@ -38,15 +38,61 @@ pub trait Returned: DeserializeOwned {}
 
 impl<T: DeserializeOwned> Returned for T {}
 
-/// Sends one call whose parameters were encoded when the generated method was called: the
-/// future owns its request, so it can be spawned.
+/// The codec's error, which the argument pushes of generated code return.
+pub type CodecError = xmlrpc_core::Error;
+
+/// Pushes a required argument. The bound names the argument's type in the diagnostic of an
+/// argument type the codec cannot encode.
+pub fn arg<T: Param>(params: &mut ParamsWriter<'_>, value: &T) -> Result<(), CodecError> {
+    params.push(value)
+}
+
+/// Pushes a trailing optional argument: sent as nil when a `Some` follows, left out otherwise,
+/// so the server sees the shorter call and applies its own defaults.
+pub fn optional<T: Param>(
+    params: &mut ParamsWriter<'_>,
+    value: &Option<T>,
+) -> Result<(), CodecError> {
+    params.push_optional(value)
+}
+
+/// The `methodCall` body of `method`, written when the generated method is called: its
+/// arguments are pushed by `push` straight into the body, so the future owns its request and
+/// can be spawned.
+pub fn encode(
+    options: &EncodeOptions,
+    method: &str,
+    push: impl FnOnce(&mut ParamsWriter<'_>) -> Result<(), CodecError>,
+) -> Result<Vec<u8>, CodecError> {
+    let mut body = Vec::with_capacity(256);
+    xmlrpc_core::write_call_with(method, options, &mut body, push).map(|()| body)
+}
+
+/// Sends one call [`encode`]d by a generated method.
 pub fn call<R: Returned>(
     client: &Client,
     method: &str,
-    params: Result<Vec<EncodedValue>, Error>,
+    body: Result<Vec<u8>, CodecError>,
 ) -> impl Future<Output = Result<R, Error>> + Send {
-    let pending = params.map(|p| client.call_encoded::<R>(method, &p));
-    async move { pending?.await }
+    client.send_with(method, body, crate::client::decode::<R>, false)
+}
+
+/// [`call`] of a method declared `#[xmlrpc(idempotent)]`: retried under the client's policy.
+pub fn call_idempotent<R: Returned>(
+    client: &Client,
+    method: &str,
+    body: Result<Vec<u8>, CodecError>,
+) -> impl Future<Output = Result<R, Error>> + Send {
+    client.send_with(method, body, crate::client::decode::<R>, true)
+}
+
+/// Queues one call of a typed batch, its arguments pushed by `push`.
+pub fn queue<R: Returned>(
+    multicall: &mut Multicall,
+    method: &str,
+    push: impl FnOnce(&mut ParamsWriter<'_>) -> Result<(), CodecError>,
+) -> Result<Handle<R>, Error> {
+    multicall.add_with(method, push)
 }
 
 /// Keeps the typed blocking stub a service generates when this crate's `blocking` feature is
@@ -78,9 +124,9 @@ pub use crate::blocking::Client as BlockingClient;
 pub fn blocking_call<R: Returned + Send + 'static>(
     client: &BlockingClient,
     method: &str,
-    params: Result<Vec<EncodedValue>, Error>,
+    body: Result<Vec<u8>, CodecError>,
 ) -> Result<R, Error> {
-    client.run(call::<R>(client.as_async(), method, params))
+    client.run(call::<R>(client.as_async(), method, body))
 }
 
 /// [`blocking_call`] of a method declared `#[xmlrpc(idempotent)]`.
@@ -88,114 +134,7 @@ pub fn blocking_call<R: Returned + Send + 'static>(
 pub fn blocking_call_idempotent<R: Returned + Send + 'static>(
     client: &BlockingClient,
     method: &str,
-    params: Result<Vec<EncodedValue>, Error>,
+    body: Result<Vec<u8>, CodecError>,
 ) -> Result<R, Error> {
-    client.run(call_idempotent::<R>(client.as_async(), method, params))
-}
-
-/// [`call`] of a method declared `#[xmlrpc(idempotent)]`: retried under the client's policy.
-pub fn call_idempotent<R: Returned>(
-    client: &Client,
-    method: &str,
-    params: Result<Vec<EncodedValue>, Error>,
-) -> impl Future<Output = Result<R, Error>> + Send {
-    let pending = params.map(|p| client.call_encoded_idempotent::<R>(method, &p));
-    async move { pending?.await }
-}
-
-/// Queues one call of a typed batch.
-pub fn queue<R: Returned>(
-    multicall: &mut Multicall,
-    method: &str,
-    params: Result<Vec<EncodedValue>, Error>,
-) -> Result<Handle<R>, Error> {
-    Ok(multicall.add_encoded(method, params?))
-}
-
-/// The parameters of a call, each argument encoded as it is added (so an argument type that
-/// cannot be encoded is reported on that argument). Trailing `None`s of optional arguments are
-/// dropped at the end, so the server sees the shorter call and applies its own defaults.
-pub struct ParamList {
-    options: EncodeOptions,
-    values: Result<Vec<EncodedValue>, Error>,
-    /// How many leading values must be sent.
-    keep: usize,
-}
-
-impl ParamList {
-    /// An empty list with room for `capacity` values, encoded with `options` (the client's).
-    pub fn new(options: &EncodeOptions, capacity: usize) -> Self {
-        ParamList {
-            options: *options,
-            values: Ok(Vec::with_capacity(capacity)),
-            keep: 0,
-        }
-    }
-
-    /// Adds a required argument.
-    pub fn arg<T: Param>(mut self, value: &T) -> Self {
-        self.push(value);
-        self.keep = self.len();
-        self
-    }
-
-    /// Adds a trailing optional argument, sent as nil when `None` is followed by a `Some`.
-    pub fn optional<T: Param>(mut self, value: &Option<T>) -> Self {
-        self.push(value);
-        if value.is_some() {
-            self.keep = self.len();
-        }
-        self
-    }
-
-    /// The values to send, or the first encoding error.
-    pub fn finish(self) -> Result<Vec<EncodedValue>, Error> {
-        let mut values = self.values?;
-        values.truncate(self.keep);
-        Ok(values)
-    }
-
-    fn push<T: Serialize + ?Sized>(&mut self, value: &T) {
-        if let Ok(values) = &mut self.values {
-            match xmlrpc_core::encode_value(value, &self.options) {
-                Ok(v) => values.push(v),
-                Err(e) => self.values = Err(Error::Codec(e)),
-            }
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.values.as_ref().map_or(0, Vec::len)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn count(list: ParamList) -> usize {
-        list.finish().expect("encodes").len()
-    }
-
-    #[test]
-    fn trailing_nones_are_left_out_and_inner_ones_sent_as_nil() {
-        let options = EncodeOptions::default();
-        let list = || ParamList::new(&options, 3).arg(&1);
-        assert_eq!(
-            count(list().optional(&None::<i32>).optional(&None::<i32>)),
-            1
-        );
-        assert_eq!(count(list().optional(&Some(2)).optional(&None::<i32>)), 2);
-        assert_eq!(count(list().optional(&None::<i32>).optional(&Some(3))), 3);
-    }
-
-    #[test]
-    fn the_first_encoding_error_is_kept() {
-        let options = EncodeOptions {
-            allow_nil: false,
-            ..EncodeOptions::default()
-        };
-        let list = ParamList::new(&options, 2).arg(&()).arg(&1);
-        assert!(matches!(list.finish(), Err(Error::Codec(_))));
-    }
+    client.run(call_idempotent::<R>(client.as_async(), method, body))
 }

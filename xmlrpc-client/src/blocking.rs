@@ -198,8 +198,8 @@ impl Multicall {
     pub fn add_encoded<R: DeserializeOwned>(
         &mut self,
         method: &str,
-        params: Vec<EncodedValue>,
-    ) -> Handle<R> {
+        params: &[EncodedValue],
+    ) -> Result<Handle<R>, Error> {
         self.batch.add_encoded(method, params)
     }
 

@@ -194,7 +194,7 @@ impl Client {
     }
 
     /// [`send_call`](Self::send_call), retried under the policy when `idempotent`.
-    fn send_with<T>(
+    pub(crate) fn send_with<T>(
         &self,
         method: &str,
         encoded: Result<Vec<u8>, xmlrpc_core::Error>,

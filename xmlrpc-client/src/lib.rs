@@ -94,7 +94,6 @@ mod client;
 mod custom;
 mod error;
 mod multicall;
-mod params;
 mod retry;
 mod target;
 mod transport;

@@ -6,9 +6,9 @@ use std::{
 };
 
 use serde::{de::DeserializeOwned, Serialize};
-use xmlrpc_core::{EncodedValue, ErrorKind, Fault, Value};
+use xmlrpc_core::{EncodedValue, ErrorKind, Fault, MulticallWriter, ParamsWriter, Value};
 
-use crate::{client::decode_value, params, Client, Error};
+use crate::{client::decode_value, Client, Error};
 
 /// Tells batches apart so a handle cannot read another batch's answers.
 static NEXT_BATCH: AtomicU64 = AtomicU64::new(1);
@@ -34,7 +34,8 @@ static NEXT_BATCH: AtomicU64 = AtomicU64::new(1);
 pub struct Multicall {
     client: Client,
     batch: u64,
-    calls: Vec<(String, Vec<EncodedValue>)>,
+    /// The `methodCall` document, each call written into it as it is added.
+    calls: MulticallWriter,
 }
 
 /// Retrieves the typed result of one call of a [`Multicall`].
@@ -70,35 +71,45 @@ pub struct MulticallResults {
 impl Multicall {
     pub(crate) fn new(client: Client) -> Multicall {
         Multicall {
-            client,
             batch: NEXT_BATCH.fetch_add(1, Ordering::Relaxed),
-            calls: Vec::new(),
+            calls: MulticallWriter::new(client.encode_options()),
+            client,
         }
     }
 
     /// Adds a call with `params` (a tuple or a sequence); the handle retrieves its typed
-    /// result. Fails only if the parameters cannot be encoded.
+    /// result. Fails only if the parameters cannot be encoded (the batch is then unchanged).
     pub fn add<R: DeserializeOwned, P: Serialize>(
         &mut self,
         method: &str,
         params: P,
     ) -> Result<Handle<R>, Error> {
-        let encoded = params::split(&params, self.client.encode_options()).map_err(Error::Codec)?;
-        Ok(self.add_encoded(method, encoded))
+        self.add_with(method, |w| w.push_all(&params))
     }
 
     /// Adds a call with parameters already encoded.
     pub fn add_encoded<R: DeserializeOwned>(
         &mut self,
         method: &str,
-        params: Vec<EncodedValue>,
-    ) -> Handle<R> {
-        self.calls.push((method.to_string(), params));
-        Handle {
+        params: &[EncodedValue],
+    ) -> Result<Handle<R>, Error> {
+        self.add_with(method, |w| {
+            params.iter().try_for_each(|p| w.push_encoded(p))
+        })
+    }
+
+    /// Adds a call whose parameters `write` pushes (the typed batches of generated services).
+    pub(crate) fn add_with<R>(
+        &mut self,
+        method: &str,
+        write: impl FnOnce(&mut ParamsWriter<'_>) -> Result<(), xmlrpc_core::Error>,
+    ) -> Result<Handle<R>, Error> {
+        self.calls.add(method, write).map_err(Error::Codec)?;
+        Ok(Handle {
             batch: self.batch,
             index: self.calls.len() - 1,
             _result: PhantomData,
-        }
+        })
     }
 
     /// How many calls the batch holds.
@@ -122,13 +133,7 @@ impl Multicall {
                 entries: Vec::new(),
             });
         }
-        let mut body = Vec::with_capacity(256 + 64 * expected);
-        xmlrpc_core::write_multicall_call(
-            self.calls
-                .iter()
-                .map(|(name, params)| (name.as_str(), params.as_slice())),
-            &mut body,
-        );
+        let body = self.calls.finish();
         tracing::debug!(
             calls = expected,
             request_bytes = body.len(),
@@ -336,8 +341,8 @@ mod tests {
         let client = Client::new("http://127.0.0.1:9/").unwrap();
         let mut first = client.multicall();
         let mut second = client.multicall();
-        let h1 = first.add_encoded::<i32>("a", Vec::new());
-        let _ = second.add_encoded::<i32>("b", Vec::new());
+        let h1 = first.add_encoded::<i32>("a", &[]).unwrap();
+        let _ = second.add_encoded::<i32>("b", &[]).unwrap();
         assert_eq!((h1.index(), first.len(), second.len()), (0, 1, 1));
         let results = MulticallResults {
             batch: second.batch,

@@ -89,6 +89,6 @@ pub use xml::{
     document::{last_read_path, ReadPath},
     encode_value, encode_value_into, read_call, read_call_from_reader, read_response,
     read_response_from_reader, read_response_value, write_call, write_call_encoded, write_call_to,
-    write_fault, write_multicall_call, write_multicall_response, write_response, write_response_to,
-    write_response_value, EncodedValue,
+    write_call_with, write_fault, write_multicall_response, write_response, write_response_to,
+    write_response_value, EncodedValue, MulticallWriter, ParamsWriter,
 };

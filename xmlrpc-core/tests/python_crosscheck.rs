@@ -17,8 +17,8 @@ use serde::Serialize;
 use serde_json::{json, Value as Json};
 use xmlrpc_core::{
     encode_value, read_call, read_response, read_response_value, write_call, write_call_encoded,
-    write_fault, write_multicall_call, write_multicall_response, write_response, DateTime,
-    EncodeOptions, EncodedValue, Fault, Limits, Map, Value,
+    write_fault, write_multicall_response, write_response, DateTime, EncodeOptions, EncodedValue,
+    Fault, Limits, Map, MulticallWriter, Value,
 };
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -352,15 +352,10 @@ fn our_documents() -> Vec<(String, Vec<u8>, Json)> {
             { "array": [{ "string": "x" }] },
         ]}]}),
     ));
-    let add = [
-        encode_value(&Value::Int(1), &plain).unwrap(),
-        encode_value(&Value::Int(2), &plain).unwrap(),
-    ];
-    let mut out = Vec::new();
-    write_multicall_call(
-        [("calc.add", &add[..]), ("system.listMethods", &[][..])],
-        &mut out,
-    );
+    let mut batch = MulticallWriter::new(&plain);
+    batch.add("calc.add", |p| p.push_all(&(1, 2))).unwrap();
+    batch.add("system.listMethods", |_| Ok(())).unwrap();
+    let out = batch.finish();
     docs.push((
         "call/multicall".into(),
         out,

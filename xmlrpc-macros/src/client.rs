@@ -1,7 +1,7 @@
 //! The client side: `CalculatorClient` with one async method per trait method, and the typed
 //! batch `CalculatorBatch`.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
@@ -44,7 +44,6 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
         #[doc = #batch_doc]
         #vis struct #batch {
             multicall: #rt::Multicall,
-            options: #rt::EncodeOptions,
         }
 
         impl #name {
@@ -67,7 +66,6 @@ pub fn generate(service: &Service, client: &TokenStream) -> TokenStream {
             pub fn batch(&self) -> #batch {
                 #batch {
                     multicall: self.client.multicall(),
-                    options: *self.client.encode_options(),
                 }
             }
 
@@ -199,21 +197,33 @@ fn params(m: &Method) -> TokenStream {
     quote!(#(#args),*)
 }
 
-/// The encoded parameters: each argument is encoded on its own, so an argument type that
-/// cannot be encoded is reported on that argument's type, and trailing `None`s can be left out.
-fn param_list(m: &Method, rt: &TokenStream, options: TokenStream) -> TokenStream {
-    let count = m.args.len();
-    let adds = m.args.iter().map(|a| {
+/// The closure that pushes the arguments into the call being written, each on its own (so an
+/// argument type that cannot be encoded is reported on that argument's type, and trailing
+/// `None`s can be left out). Its parameter is hygienic: an argument may be called `params`.
+fn push_args(m: &Method, rt: &TokenStream) -> TokenStream {
+    if m.args.is_empty() {
+        return quote!(|_: &mut #rt::ParamsWriter<'_>| #rt::Ok(()));
+    }
+    let params = Ident::new("params", Span::mixed_site());
+    let pushes = m.args.iter().map(|a| {
         let ident = &a.ident;
         match &a.optional {
-            Some(inner) => quote_spanned!(inner.span()=> .optional::<#inner>(&#ident)),
+            Some(inner) => {
+                quote_spanned!(inner.span()=> #rt::optional::<#inner>(#params, &#ident)?;)
+            }
             None => {
                 let ty = &a.ty;
-                quote_spanned!(ty.span()=> .arg::<#ty>(&#ident))
+                quote_spanned!(ty.span()=> #rt::arg::<#ty>(#params, &#ident)?;)
             }
         }
     });
-    quote!(#rt::ParamList::new(#options, #count) #(#adds)* .finish())
+    quote!(|#params: &mut #rt::ParamsWriter<'_>| { #(#pushes)* #rt::Ok(()) })
+}
+
+/// The `methodCall` body of one call, written when the method is called.
+fn encode(m: &Method, rt: &TokenStream, options: TokenStream) -> TokenStream {
+    let (wire, push) = (&m.wire_names[0], push_args(m, rt));
+    quote!(#rt::encode(#options, #wire, #push))
 }
 
 /// One method of the client.
@@ -222,7 +232,7 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
     let attrs = docs(m, "Calls");
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
-    let list = param_list(m, rt, quote!(self.client.encode_options()));
+    let body = encode(m, rt, quote!(self.client.encode_options()));
     let send = match m.idempotent {
         true => quote_spanned!(m.ret.span=> #rt::call_idempotent::<#ok>),
         false => quote_spanned!(m.ret.span=> #rt::call::<#ok>),
@@ -234,7 +244,7 @@ fn call(m: &Method, rt: &TokenStream) -> TokenStream {
         pub fn #ident(&self, #params)
             -> impl #rt::Future<Output = #rt::Result<#ok, #rt::Error>> + #rt::std::marker::Send + 'static
         {
-            #send(&self.client, #wire, #list)
+            #send(&self.client, #wire, #body)
         }
     }
 }
@@ -245,7 +255,7 @@ fn blocking_call(m: &Method, rt: &TokenStream) -> TokenStream {
     let attrs = docs(m, "Calls");
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
-    let list = param_list(m, rt, quote!(self.client.as_async().encode_options()));
+    let body = encode(m, rt, quote!(self.client.as_async().encode_options()));
     let send = match m.idempotent {
         true => quote_spanned!(m.ret.span=> #rt::blocking_call_idempotent::<#ok>),
         false => quote_spanned!(m.ret.span=> #rt::blocking_call::<#ok>),
@@ -255,7 +265,7 @@ fn blocking_call(m: &Method, rt: &TokenStream) -> TokenStream {
         #(#cfgs)*
         #(#deprecated)*
         pub fn #ident(&self, #params) -> #rt::Result<#ok, #rt::Error> {
-            #send(&self.client, #wire, #list)
+            #send(&self.client, #wire, #body)
         }
     }
 }
@@ -266,14 +276,14 @@ fn queue(m: &Method, rt: &TokenStream) -> TokenStream {
     let attrs = docs(m, "Queues a call of");
     let (cfgs, deprecated) = (&m.cfgs, &m.deprecated);
     let params = params(m);
-    let list = param_list(m, rt, quote!(&self.options));
+    let push = push_args(m, rt);
     let queue = quote_spanned!(m.ret.span=> #rt::queue::<#ok>);
     quote! {
         #attrs
         #(#cfgs)*
         #(#deprecated)*
         pub fn #ident(&mut self, #params) -> #rt::Result<#rt::Handle<#ok>, #rt::Error> {
-            #queue(&mut self.multicall, #wire, #list)
+            #queue(&mut self.multicall, #wire, #push)
         }
     }
 }

@@ -314,11 +314,10 @@ fn faults_and_writers() {
     let v = read_response_value(&out, &lim()).unwrap().unwrap();
     assert_eq!(v[0][0], Value::Int(7));
     assert_eq!(v[1]["faultCode"], Value::Int(1));
-    let mut out = Vec::new();
-    write_multicall_call(
-        [("a.b", std::slice::from_ref(&ok)), ("c", &[][..])],
-        &mut out,
-    );
+    let mut batch = crate::MulticallWriter::new(&EncodeOptions::default());
+    batch.add("a.b", |w| w.push_encoded(&ok)).unwrap();
+    batch.add("c", |_| Ok(())).unwrap();
+    let out = batch.finish();
     let c = read_call(&out, &lim()).unwrap();
     assert_eq!(c.name, "system.multicall");
     let calls = c.params.to_values().unwrap();
