@@ -3,11 +3,13 @@
 //! and the client's own overhead), and once against our server on 127.0.0.1 (calls per
 //! second of one sequential caller).
 //!
-//! Run: `cargo bench -p tests --bench client`.
+//! Run: `cargo bench -p tests --bench client`. For an instruction count of one in-memory case,
+//! `CLIENT_BENCH_PROFILE=order/stub valgrind --tool=callgrind <bench binary>` runs it 10,000
+//! times and exits (cases: `add/stub`, `add/client_call`, `order/stub`, `order/client_call`).
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{criterion_group, Criterion, Throughput};
 use serde::{Deserialize, Serialize};
 use xmlrpc_client::{Client, Transport, TransportFuture};
 use xmlrpc_macros::xmlrpc_service;
@@ -156,4 +158,31 @@ criterion_group! {
         .measurement_time(Duration::from_secs(2));
     targets = in_memory, loopback
 }
-criterion_main!(benches);
+/// Runs one in-memory case 10,000 times, for a profiler.
+fn profile(case: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = Client::with_transport(Memory).build().expect("client");
+    let stub = BenchClient::new(client.clone());
+    let order = order();
+    for _ in 0..10_000 {
+        let answer = match case {
+            "add/stub" => rt.block_on(stub.add(2, 3)),
+            "add/client_call" => rt.block_on(client.call("add", (2, 3))),
+            "order/stub" => rt.block_on(stub.place(order.clone(), None)),
+            "order/client_call" => rt.block_on(client.call("place", (order.clone(),))),
+            other => panic!("no case {other}"),
+        };
+        std::hint::black_box(answer.expect("call"));
+    }
+}
+
+fn main() {
+    if let Ok(case) = std::env::var("CLIENT_BENCH_PROFILE") {
+        return profile(&case);
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
