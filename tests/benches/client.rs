@@ -75,35 +75,55 @@ impl Transport for Memory {
     }
 }
 
-fn in_memory(c: &mut Criterion) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let client = Client::with_transport(Memory).build().expect("client");
+/// The cases, each a call of the generated stub or the same call through `Client::call`.
+const CASES: [&str; 4] = [
+    "add/stub",
+    "add/client_call",
+    "order/stub",
+    "order/client_call",
+];
+
+/// One call of `case`; returns the answer.
+fn run_case(
+    rt: &tokio::runtime::Runtime,
+    client: &Client,
+    stub: &BenchClient,
+    order: &Order,
+    case: &str,
+) -> i32 {
+    let answer = match case {
+        "add/stub" => rt.block_on(stub.add(2, 3)),
+        "add/client_call" => rt.block_on(client.call("add", (2, 3))),
+        "order/stub" => rt.block_on(stub.place(order.clone(), None)),
+        "order/client_call" => rt.block_on(client.call("place", (order.clone(),))),
+        other => panic!("no case {other}"),
+    };
+    answer.expect("call")
+}
+
+fn bench_cases(c: &mut Criterion, group: &str, rt: &tokio::runtime::Runtime, client: &Client) {
     let stub = BenchClient::new(client.clone());
     let order = order();
-    let mut group = c.benchmark_group("client_in_memory");
+    let mut group = c.benchmark_group(group);
     group.throughput(Throughput::Elements(1));
-    group.bench_function("add/stub", |b| {
-        b.iter(|| rt.block_on(stub.add(2, 3)).expect("call"))
-    });
-    group.bench_function("add/client_call", |b| {
-        b.iter(|| {
-            rt.block_on(client.call::<i32, _>("add", (2, 3)))
-                .expect("call")
-        })
-    });
-    group.bench_function("order/stub", |b| {
-        b.iter(|| rt.block_on(stub.place(order.clone(), None)).expect("call"))
-    });
-    group.bench_function("order/client_call", |b| {
-        b.iter(|| {
-            rt.block_on(client.call::<i32, _>("place", (order.clone(),)))
-                .expect("call")
-        })
-    });
+    for case in CASES {
+        group.bench_function(case, |b| {
+            b.iter(|| run_case(rt, client, &stub, &order, case))
+        });
+    }
     group.finish();
+}
+
+fn current_thread() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn in_memory(c: &mut Criterion) {
+    let client = Client::with_transport(Memory).build().expect("client");
+    bench_cases(c, "client_in_memory", &current_thread(), &client);
 }
 
 fn loopback(c: &mut Criterion) {
@@ -124,29 +144,16 @@ fn loopback(c: &mut Criterion) {
         );
         (running, Client::new(&url).expect("client"))
     });
+    // The server really answers what the benchmark measures.
     let stub = BenchClient::new(client.clone());
-    let order = order();
-    let mut group = c.benchmark_group("client_loopback");
-    group.throughput(Throughput::Elements(1));
-    group.bench_function("add/stub", |b| {
-        b.iter(|| assert_eq!(rt.block_on(stub.add(2, 3)).expect("call"), 5))
-    });
-    group.bench_function("add/client_call", |b| {
-        b.iter(|| {
-            let sum: i32 = rt.block_on(client.call("add", (2, 3))).expect("call");
-            assert_eq!(sum, 5)
-        })
-    });
-    group.bench_function("order/stub", |b| {
-        b.iter(|| rt.block_on(stub.place(order.clone(), None)).expect("call"))
-    });
-    group.bench_function("order/client_call", |b| {
-        b.iter(|| {
-            rt.block_on(client.call::<i32, _>("place", (order.clone(),)))
-                .expect("call")
-        })
-    });
-    group.finish();
+    for (case, expected) in CASES.iter().zip([5, 5, 8, 8]) {
+        assert_eq!(
+            run_case(&rt, &client, &stub, &order(), case),
+            expected,
+            "{case}"
+        );
+    }
+    bench_cases(c, "client_loopback", &rt, &client);
     rt.block_on(running.shutdown());
 }
 
@@ -160,22 +167,12 @@ criterion_group! {
 }
 /// Runs one in-memory case 10,000 times, for a profiler.
 fn profile(case: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let rt = current_thread();
     let client = Client::with_transport(Memory).build().expect("client");
     let stub = BenchClient::new(client.clone());
     let order = order();
     for _ in 0..10_000 {
-        let answer = match case {
-            "add/stub" => rt.block_on(stub.add(2, 3)),
-            "add/client_call" => rt.block_on(client.call("add", (2, 3))),
-            "order/stub" => rt.block_on(stub.place(order.clone(), None)),
-            "order/client_call" => rt.block_on(client.call("place", (order.clone(),))),
-            other => panic!("no case {other}"),
-        };
-        std::hint::black_box(answer.expect("call"));
+        std::hint::black_box(run_case(&rt, &client, &stub, &order, case));
     }
 }
 

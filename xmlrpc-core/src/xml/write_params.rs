@@ -162,38 +162,27 @@ struct Splitter<'w, 'b> {
     writer: &'w mut ParamsWriter<'b>,
 }
 
-impl ser::SerializeSeq for Splitter<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.writer.push(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
+/// Each element of the tuple or sequence is one parameter.
+macro_rules! each_element_is_a_param {
+    ($($trait:ident::$method:ident),*) => {$(
+        impl ser::$trait for Splitter<'_, '_> {
+            type Ok = ();
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
+                self.writer.push(v)
+            }
+            fn end(self) -> Result<(), Error> {
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Splitter<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.writer.push(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for Splitter<'_, '_> {
-    type Ok = ();
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), Error> {
-        self.writer.push(v)
-    }
-    fn end(self) -> Result<(), Error> {
-        Ok(())
-    }
-}
+each_element_is_a_param!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field
+);
 
 macro_rules! reject {
     ($($method:ident($($arg:ty),*) => $what:literal;)*) => {$(
