@@ -2,7 +2,9 @@
 //!
 //! Typed values go straight between Rust and XML: [`read_response`] and [`Params::args`]
 //! deserialize from XML events without building a [`Value`] tree, and [`encode_value`] /
-//! [`write_call`] serialize straight to XML. [`Value`] is there for dynamic data.
+//! [`write_call`] serialize straight to XML. [`Value`] is there for dynamic data. Every
+//! parameter list, of a call ([`write_call`], [`write_call_with`]) or of a multicall entry
+//! ([`MulticallWriter`]), is written by one [`ParamsWriter`], straight into the document.
 //!
 //! | Rust | XML-RPC written | also read from |
 //! |---|---|---|
