@@ -74,7 +74,7 @@ pub fn call<R: Returned>(
     method: &str,
     body: Result<Vec<u8>, CodecError>,
 ) -> impl Future<Output = Result<R, Error>> + Send {
-    client.send_with(method, body, crate::client::decode::<R>, false)
+    client.send_call(method, body, crate::client::decode::<R>)
 }
 
 /// [`call`] of a method declared `#[xmlrpc(idempotent)]`: retried under the client's policy.
